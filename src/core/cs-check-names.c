@@ -1,0 +1,762 @@
+/* cs-check-names.c: pupils and staff named in a post
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "cs-check-context-private.h"
+
+/* Many first names are also ordinary words: Hope, May, Will, Grace, Holly.
+ * Matching those everywhere would cry wolf on every "Hope to see you there",
+ * and staff would learn to ignore the checker. So such a name counts as a
+ * name only with evidence that a person is meant: praise before it ("well
+ * done to"), a class after it ("in Year 1"), a family word after its
+ * possessive, a name beside it ("Freya and Willow"), or a capital letter
+ * where a sentence does not start. Names that are not ordinary words
+ * (Amelia, Oliver) count wherever they stand, in any case. */
+
+#define ENOUGH 2
+
+typedef enum
+{
+  MATCH_NONE,
+  MATCH_PUPIL,
+  MATCH_STAFF,
+  MATCH_ALLOWED,  /* staff or pupils who agreed to be named */
+} MatchKind;
+
+typedef struct
+{
+  guint        first;    /* token range */
+  guint        last;
+  guint        start;    /* byte range */
+  guint        end;
+  MatchKind    kind;
+  CsNameEntry *entry;
+  guint        n_people;
+} NameMatch;
+
+static const char * const titles[] = {
+  "mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam", "master", "prof", "rev", NULL
+};
+
+/* Words after a name that make it the name of a thing: "Rowan class",
+ * "Art Club" in lower case, "Ruby wedding", "May half term". */
+static const char * const thing_nouns[] = {
+  "class", "classes", "group", "groups", "team", "teams", "club", "clubs", "house", "houses", "term", "terms",
+  "half", "holiday", "holidays", "lane", "street", "road", "avenue", "close", "way", "drive", "crescent",
+  "wedding", "anniversary", "fair", "fete", "festival", "exhibition", "concert", "assembly", "show", "day",
+  "days", "week", "weeks", "morning", "afternoon", "evening", "night", "side", "bulbs", "bulb", "tree",
+  "trees", "wreath", "wreaths", "leaves", "tunnel", "dome", "garden", "gardens", "hall", "room", "centre",
+  "park", "field", "fields", "woods", "wood", "farm", "bank", "sale", "trip", "party", "celebration",
+  "fortnight", "skies", "sky", "weather", "spells", "hill", "walk", "trail", "costume", "costumes",
+  "bank", "season", "sunshine", "sun", "flowers", "flower", "plants", "plant", "berries", "hedge", "bush",
+  NULL
+};
+
+/* Words before a capitalised word that make it a month or a noun. */
+static const char * const determiners[] = {
+  "the", "a", "an", "our", "your", "their", "this", "that", "these", "those", "in", "of", "for", "on", "by",
+  "during", "since", "until", "till", "last", "next", "every", "each", "early", "late", "mid", "from", "into",
+  "its", "my", "his", "her", "some", "any", "no", "with", "before", "after", "than", "is", "was", "be",
+  NULL
+};
+
+/* Praise and address before a name, read backwards from the name. */
+static const char * const praise[][5] = {
+  { "done", "well", NULL },
+  { "to", "done", "well", NULL },
+  { "congratulations", NULL },
+  { "to", "congratulations", NULL },
+  { "congrats", NULL },
+  { "to", "congrats", NULL },
+  { "you", "thank", NULL },
+  { "to", "you", "thank", NULL },
+  { "thanks", NULL },
+  { "to", "thanks", NULL },
+  { "birthday", "happy", NULL },
+  { "to", "birthday", "happy", NULL },
+  { "welcome", NULL },
+  { "back", "welcome", NULL },
+  { "luck", "good", NULL },
+  { "to", "luck", "good", NULL },
+  { "of", "proud", NULL },
+  { "to", "out", "shout", NULL },
+  { "bravo", NULL },
+  { "dear", NULL },
+  { "to", "goes", NULL },
+  { "to", "go", NULL },
+  { "to", "awarded", NULL },
+  { "to", "presented", NULL },
+  { "played", "well", NULL },
+  { "to", "off", "hats", NULL },
+  { "by", "written", NULL },
+  { "by", "drawn", NULL },
+  { "by", "made", NULL },
+};
+
+static const char * const family_words[] = {
+  "mum", "mummy", "dad", "daddy", "mother", "father", "parents", "parent", "family", "brother", "sister",
+  "nan", "nanna", "nanny", "gran", "granny", "grandma", "grandad", "grandpa", "grandparents", "carer",
+  "carers", "auntie", "aunt", "uncle", "twin", "cousin", "stepdad", "stepmum", "birthday", "lunchbox",
+  "coat", "bag", "book", "work", "drawing", "painting", "picture", "portrait", "poem", "story", "project",
+  NULL
+};
+
+static const char * const class_words[] = {
+  "year", "yr", "reception", "nursery", "class", "form", NULL
+};
+
+static const char * const strong_verbs[] = {
+  "scored", "won", "achieved", "earned", "received", "completed", "swam", "performed", "wrote", "sang",
+  "drew", "painted", "captained", "represented", "raised", "collected", "celebrates", "celebrated",
+  "turns", "turned", NULL
+};
+
+static const char * const weak_verbs[] = {
+  "has", "had", "is", "was", "read", "came", "got", "made", "played", "ran", "finished", "passed",
+  "joined", "helped", "showed", "gave", "brought", "built", NULL
+};
+
+static gboolean
+in_list (const char         *word,
+         const char * const *list)
+{
+  return word != NULL && g_strv_contains (list, word);
+}
+
+static const char *
+folded_at (CsCheckContext *ctx,
+           gint            i)
+{
+  const CsToken *t = i >= 0 ? cs_token_at (ctx, i) : NULL;
+
+  return t != NULL ? t->folded : NULL;
+}
+
+/* Token @i is a name sitting in running text, not a title or a list start. */
+static gboolean
+capital_means_name (const CsToken *t)
+{
+  return (t->flags & CS_TOKEN_CAPITALISED) &&
+         !(t->flags & (CS_TOKEN_SENTENCE_START | CS_TOKEN_ALL_CAPS | CS_TOKEN_HEADING | CS_TOKEN_HASHTAG));
+}
+
+static gboolean
+praise_before (CsCheckContext *ctx,
+               guint           i)
+{
+  for (guint p = 0; p < G_N_ELEMENTS (praise); p++)
+    {
+      gint j = (gint) i - 1;
+      guint k;
+
+      for (k = 0; praise[p][k] != NULL; k++, j--)
+        {
+          const CsToken *t = j >= 0 ? cs_token_at (ctx, j) : NULL;
+
+          if (t == NULL || !g_str_equal (t->folded, praise[p][k]))
+            break;
+          /* "Well done. Hope…" is two sentences. */
+          if (cs_token_gap_has (ctx, j, ".!?\n"))
+            break;
+        }
+
+      if (praise[p][k] == NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "in Year 1", "from Reception", "(Year 3)", ", Year 2". */
+static gboolean
+class_after (CsCheckContext *ctx,
+             guint           last)
+{
+  const char *next = folded_at (ctx, last + 1);
+  const char *after = folded_at (ctx, last + 2);
+
+  if (cs_token_gap_has (ctx, last, ".!?\n"))
+    return FALSE;
+
+  if ((g_strcmp0 (next, "in") == 0 || g_strcmp0 (next, "from") == 0) && in_list (after, class_words))
+    return TRUE;
+
+  if (in_list (next, class_words) && cs_token_gap_has (ctx, last, "(,"))
+    return TRUE;
+
+  /* Y3, Yr3 */
+  if (next != NULL && next[0] == 'y' && g_ascii_isdigit (next[strlen (next) - 1]) && strlen (next) <= 4)
+    return TRUE;
+
+  return FALSE;
+}
+
+static int
+evidence (CsCheckContext *ctx,
+          guint           i)
+{
+  const CsToken *t = cs_token_at (ctx, i);
+  const CsToken *next = cs_token_at (ctx, i + 1);
+  const char *prev = folded_at (ctx, (gint) i - 1);
+  gboolean same_sentence_next = next != NULL && !cs_token_gap_has (ctx, i, ".!?:\n") && !(t->flags & CS_TOKEN_POSSESSIVE);
+  int score = 0;
+
+  if (praise_before (ctx, i))
+    score += 2;
+
+  if (class_after (ctx, i))
+    score += 2;
+
+  if (same_sentence_next && g_str_equal (next->folded, "who") && !(next->flags & CS_TOKEN_SENTENCE_START))
+    score += 2;
+
+  if (same_sentence_next && (g_str_equal (next->folded, "aged") || g_str_equal (next->folded, "age")))
+    score += 2;
+
+  if ((t->flags & CS_TOKEN_POSSESSIVE) && next != NULL && in_list (next->folded, family_words))
+    score += 2;
+
+  if (same_sentence_next && cs_token_gap_is_space (ctx, i) && (t->flags & CS_TOKEN_CAPITALISED))
+    {
+      if (in_list (next->folded, strong_verbs))
+        score += 2;
+      else if (in_list (next->folded, weak_verbs))
+        score += 1;
+    }
+
+  if (capital_means_name (t) && !in_list (prev, determiners))
+    score += 1;
+
+  if ((t->flags & CS_TOKEN_POSSESSIVE) && (t->flags & CS_TOKEN_CAPITALISED))
+    score += 1;
+
+  return score;
+}
+
+/* Matches the folded words @words at token @i; returns the last token. */
+static gboolean
+match_words (CsCheckContext *ctx,
+             guint           i,
+             GStrv           words,
+             guint          *last)
+{
+  for (guint k = 0; words[k] != NULL; k++)
+    {
+      const CsToken *t = cs_token_at (ctx, i + k);
+
+      if (t == NULL || (t->flags & CS_TOKEN_MASKED) || !g_str_equal (t->folded, words[k]))
+        return FALSE;
+      /* Words of one name sit next to each other. */
+      if (k > 0 && !cs_token_gap_is_space (ctx, i + k - 1) &&
+          !((t->flags & CS_TOKEN_HASHTAG) && (cs_token_at (ctx, i + k - 1)->flags & CS_TOKEN_HASHTAG)))
+        return FALSE;
+    }
+
+  *last = i + g_strv_length (words) - 1;
+  return TRUE;
+}
+
+static MatchKind
+kind_for (CsCheckContext *ctx,
+          CsNameEntry    *entry,
+          gboolean        full_name)
+{
+  if (entry->person->role == CS_ROLE_STAFF)
+    return entry->may_be_named ? MATCH_ALLOWED : MATCH_STAFF;
+
+  /* A school may let pupils with name consent be called by first name;
+   * a full name still identifies them. */
+  if (!full_name && entry->may_be_named && cs_policy_get_allow_consented_first_names (ctx->policy))
+    return MATCH_ALLOWED;
+
+  return MATCH_PUPIL;
+}
+
+static char *
+describe (const NameMatch *m)
+{
+  const CsPerson *person = m->entry->person;
+
+  if (m->kind == MATCH_STAFF && person->name_consent && person->consent_expires != NULL)
+    {
+      char date[64];
+
+      g_date_strftime (date, sizeof date, "%-d %B %Y", person->consent_expires);
+      return g_strdup_printf ("%s %s, a member of staff whose consent to be named ran out on %s; "
+                              "ask them to renew it and update the roster, or", person->forename, person->surname, date);
+    }
+
+  if (m->kind == MATCH_STAFF)
+    return g_strdup_printf ("%s %s, a member of staff who has not agreed to be named in school posts;",
+                            person->forename, person->surname);
+
+  if (m->n_people > 1)
+    return g_strdup_printf ("a pupil on the roster (%u pupils have this name)", m->n_people);
+
+  if (person->class_name != NULL && *person->class_name)
+    return g_strdup_printf ("a pupil on the roster (%s)", person->class_name);
+
+  return g_strdup ("a pupil on the roster");
+}
+
+static void
+add_match (CsCheckContext *ctx,
+           NameMatch      *m)
+{
+  g_autofree char *detail = NULL;
+  CsRawFinding *raw;
+  const char *cls;
+
+  if (m->kind == MATCH_NONE || m->kind == MATCH_ALLOWED)
+    return;
+
+  if (!cs_check_context_rule_on (ctx, m->kind == MATCH_STAFF ? CS_RULE_STAFF_NAME : CS_RULE_PUPIL_NAME))
+    return;
+
+  detail = describe (m);
+  raw = cs_check_context_add (ctx, m->kind == MATCH_STAFF ? CS_RULE_STAFF_NAME : CS_RULE_PUPIL_NAME,
+                              m->start, m->end, detail);
+
+  raw->suggestions = g_ptr_array_new_with_free_func (g_free);
+  cls = m->entry->person->class_name;
+  if (m->kind == MATCH_STAFF)
+    {
+      if (cls != NULL && g_str_has_prefix (cls, "Year"))
+        g_ptr_array_add (raw->suggestions, g_strdup_printf ("our %s teacher", cls));
+      else if (cls != NULL && *cls)
+        g_ptr_array_add (raw->suggestions, g_strdup_printf ("our %s team", cls));
+      g_ptr_array_add (raw->suggestions, g_strdup ("a member of staff"));
+    }
+  else if (cls != NULL && *cls && m->n_people == 1)
+    {
+      g_ptr_array_add (raw->suggestions, g_strdup_printf ("a %s pupil", cls));
+      g_ptr_array_add (raw->suggestions, g_strdup_printf ("the %s class", cls));
+    }
+  else
+    g_ptr_array_add (raw->suggestions, g_strdup ("one of our pupils"));
+}
+
+/* "Mrs Farrant", "Mr Park": a title names an adult. Returns the last token. */
+static gboolean
+match_title (CsCheckContext *ctx,
+             guint           i,
+             NameMatch      *m)
+{
+  const CsToken *t = cs_token_at (ctx, i);
+  const CsToken *next = cs_token_at (ctx, i + 1);
+  GPtrArray *candidates;
+  gboolean found = FALSE;
+
+  if (!in_list (t->folded, titles) || next == NULL || !(next->flags & CS_TOKEN_CAPITALISED))
+    return FALSE;
+
+  /* Allow "Mr. Park" as well as "Mr Park". */
+  for (guint p = t->end; p < next->start; p++)
+    if (ctx->text[p] != ' ' && ctx->text[p] != '.')
+      return FALSE;
+
+  candidates = cs_name_index_by_surname (ctx->names, next->folded);
+  for (guint c = 0; candidates != NULL && c < candidates->len; c++)
+    {
+      CsNameEntry *entry = g_ptr_array_index (candidates, c);
+      guint last;
+
+      if (entry->person->role != CS_ROLE_STAFF || !match_words (ctx, i + 1, entry->surname, &last))
+        continue;
+
+      /* With several staff of one surname, the one without consent decides. */
+      if (!found || (entry->may_be_named == FALSE && m->kind == MATCH_ALLOWED))
+        {
+          m->first = i;
+          m->last = last;
+          m->start = t->start;
+          m->end = cs_token_at (ctx, last)->end;
+          m->entry = entry;
+          m->kind = kind_for (ctx, entry, TRUE);
+          m->n_people = 1;
+          found = TRUE;
+        }
+    }
+
+  /* "Miss Louise" */
+  candidates = found ? NULL : cs_name_index_by_first (ctx->names, next->folded);
+  for (guint c = 0; candidates != NULL && c < candidates->len; c++)
+    {
+      CsNameEntry *entry = g_ptr_array_index (candidates, c);
+      guint last;
+
+      if (entry->person->role != CS_ROLE_STAFF || !match_words (ctx, i + 1, entry->forename, &last))
+        continue;
+
+      m->first = i;
+      m->last = last;
+      m->start = t->start;
+      m->end = cs_token_at (ctx, last)->end;
+      m->entry = entry;
+      m->kind = kind_for (ctx, entry, TRUE);
+      m->n_people = 1;
+      found = TRUE;
+    }
+
+  if (!found)
+    {
+      /* A title before anyone else's surname is a parent or a visitor:
+       * skip the surname so it is not read as a first name. */
+      m->first = i;
+      m->last = i + 1;
+      m->kind = MATCH_NONE;
+      return TRUE;
+    }
+
+  return TRUE;
+}
+
+/* A full name: forename or preferred name, then surname. */
+static gboolean
+match_full (CsCheckContext *ctx,
+            guint           i,
+            GPtrArray      *candidates,
+            NameMatch      *m)
+{
+  gboolean found = FALSE;
+
+  for (guint c = 0; c < candidates->len; c++)
+    {
+      CsNameEntry *entry = g_ptr_array_index (candidates, c);
+      GStrv firsts[] = { entry->forename, entry->preferred };
+
+      for (guint f = 0; f < G_N_ELEMENTS (firsts); f++)
+        {
+          guint first_last, last;
+
+          if (firsts[f] == NULL || !match_words (ctx, i, firsts[f], &first_last))
+            continue;
+          if (!cs_token_gap_is_space (ctx, first_last) || !match_words (ctx, first_last + 1, entry->surname, &last))
+            continue;
+
+          if (!found || (last > m->last) || (m->kind == MATCH_ALLOWED && kind_for (ctx, entry, TRUE) != MATCH_ALLOWED))
+            {
+              m->first = i;
+              m->last = last;
+              m->start = cs_token_at (ctx, i)->start;
+              m->end = cs_token_at (ctx, last)->end;
+              m->entry = entry;
+              m->kind = kind_for (ctx, entry, TRUE);
+              m->n_people = 1;
+              found = TRUE;
+            }
+        }
+    }
+
+  return found;
+}
+
+/* "M. Nguyen", "M Nguyen": an initial and a surname. */
+static gboolean
+match_initial (CsCheckContext *ctx,
+               guint           i,
+               NameMatch      *m)
+{
+  const CsToken *t = cs_token_at (ctx, i);
+  const CsToken *next = cs_token_at (ctx, i + 1);
+  GPtrArray *candidates;
+
+  if (t->end - t->start != 1 || !(t->flags & CS_TOKEN_CAPITALISED) || next == NULL ||
+      !(next->flags & CS_TOKEN_CAPITALISED))
+    return FALSE;
+
+  for (guint p = t->end; p < next->start; p++)
+    if (ctx->text[p] != ' ' && ctx->text[p] != '.')
+      return FALSE;
+
+  candidates = cs_name_index_by_surname (ctx->names, next->folded);
+  for (guint c = 0; candidates != NULL && c < candidates->len; c++)
+    {
+      CsNameEntry *entry = g_ptr_array_index (candidates, c);
+      guint last;
+
+      if (entry->person->role != CS_ROLE_PUPIL)
+        continue;
+      if (entry->forename[0][0] != t->folded[0] && (entry->preferred == NULL || entry->preferred[0][0] != t->folded[0]))
+        continue;
+      if (!match_words (ctx, i + 1, entry->surname, &last))
+        continue;
+
+      m->first = i;
+      m->last = last;
+      m->start = t->start;
+      m->end = cs_token_at (ctx, last)->end;
+      m->entry = entry;
+      m->kind = kind_for (ctx, entry, TRUE);
+      m->n_people = 1;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A first name on its own; decides whether it is used as a name. */
+static gboolean
+match_single (CsCheckContext *ctx,
+              guint           i,
+              GPtrArray      *candidates,
+              NameMatch      *m,
+              int            *score_out)
+{
+  const CsToken *t = cs_token_at (ctx, i);
+  const CsToken *next = cs_token_at (ctx, i + 1);
+  CsNameEntry *chosen = NULL;
+  MatchKind kind = MATCH_NONE;
+  guint n_pupils = 0;
+  guint last = i;
+
+  for (guint c = 0; c < candidates->len; c++)
+    {
+      CsNameEntry *entry = g_ptr_array_index (candidates, c);
+      GStrv firsts[] = { entry->forename, entry->preferred };
+
+      for (guint f = 0; f < G_N_ELEMENTS (firsts); f++)
+        {
+          guint l;
+          MatchKind k;
+
+          if (firsts[f] == NULL || !match_words (ctx, i, firsts[f], &l))
+            continue;
+
+          k = kind_for (ctx, entry, FALSE);
+          if (entry->person->role == CS_ROLE_PUPIL)
+            n_pupils++;
+          /* Pupils first, then staff without consent, then the rest. */
+          if (chosen == NULL || (k == MATCH_PUPIL && kind != MATCH_PUPIL) ||
+              (k == MATCH_STAFF && kind == MATCH_ALLOWED))
+            {
+              chosen = entry;
+              kind = k;
+              last = l;
+            }
+          break;
+        }
+    }
+
+  if (chosen == NULL)
+    return FALSE;
+
+  next = cs_token_at (ctx, last + 1);
+  m->first = i;
+  m->last = last;
+  m->start = t->start;
+  m->end = cs_token_at (ctx, last)->end;
+  m->entry = chosen;
+  m->kind = kind;
+  m->n_people = MAX (n_pupils, 1);
+  *score_out = ENOUGH;
+
+  /* "Art Club", "Brook Lane", "Oliver Twist": the next capitalised word makes
+   * it something else, unless it is a class. */
+  if (next != NULL && cs_token_gap_is_space (ctx, last) && !(t->flags & (CS_TOKEN_HEADING | CS_TOKEN_ALL_CAPS)) &&
+      (next->flags & CS_TOKEN_CAPITALISED) && !(next->flags & CS_TOKEN_HASHTAG) &&
+      !in_list (next->folded, class_words) && !in_list (next->folded, titles) &&
+      !g_str_equal (next->folded, "and") && !g_str_equal (next->folded, "i"))
+    {
+      m->kind = MATCH_NONE;
+      return TRUE;
+    }
+
+  if (next != NULL && cs_token_gap_is_space (ctx, last) && in_list (next->folded, thing_nouns) &&
+      !(t->flags & CS_TOKEN_POSSESSIVE))
+    {
+      m->kind = MATCH_NONE;
+      return TRUE;
+    }
+
+  if (cs_name_index_is_ordinary (ctx->names, t->folded))
+    {
+      /* In lower case an ordinary word is just that: "from dawn till dusk". */
+      if (!(t->flags & CS_TOKEN_CAPITALISED))
+        {
+          m->kind = MATCH_NONE;
+          return TRUE;
+        }
+      *score_out = evidence (ctx, i);
+    }
+
+  return TRUE;
+}
+
+/* Lower-case and run-together hashtags: #welldonefreya. */
+static void
+match_in_hashtag (CsCheckContext *ctx,
+                  guint           i,
+                  GArray         *matches)
+{
+  const CsToken *t = cs_token_at (ctx, i);
+  GPtrArray *plain = cs_name_index_get_plain_names (ctx->names);
+
+  for (guint n = 0; n < plain->len; n++)
+    {
+      const char *name = g_ptr_array_index (plain, n);
+      gsize len = strlen (name);
+      const char *hit;
+
+      if (len < 4 || len >= strlen (t->folded))
+        continue;
+
+      hit = strstr (t->folded, name);
+      /* Folding can change lengths; only plain ASCII tags map back simply. */
+      if (hit != NULL && t->end - t->start == strlen (t->folded))
+        {
+          GPtrArray *candidates = cs_name_index_by_first (ctx->names, name);
+          NameMatch m = { 0 };
+
+          for (guint c = 0; candidates != NULL && c < candidates->len; c++)
+            {
+              CsNameEntry *entry = g_ptr_array_index (candidates, c);
+              MatchKind k = kind_for (ctx, entry, FALSE);
+
+              if (m.entry == NULL || k == MATCH_PUPIL)
+                {
+                  m.entry = entry;
+                  m.kind = k;
+                }
+            }
+
+          m.first = m.last = i;
+          m.start = t->start + (hit - t->folded);
+          m.end = m.start + len;
+          m.n_people = candidates != NULL ? candidates->len : 1;
+          g_array_append_val (matches, m);
+          return;
+        }
+    }
+}
+
+typedef struct
+{
+  NameMatch match;
+  int       score;
+} Pending;
+
+static gboolean
+is_name_token (GArray *matches,
+               guint   token)
+{
+  for (guint k = 0; k < matches->len; k++)
+    {
+      NameMatch *m = &g_array_index (matches, NameMatch, k);
+
+      if (m->kind != MATCH_NONE && token >= m->first && token <= m->last)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "Freya and Willow", "Halima, Joel and Filip": a word beside a name in a
+ * list of names is one too. */
+static gboolean
+coordinated (CsCheckContext *ctx,
+             GArray         *matches,
+             const NameMatch *m)
+{
+  const char *before = folded_at (ctx, (gint) m->first - 1);
+  const char *after = folded_at (ctx, m->last + 1);
+
+  if (m->first >= 2 && (g_strcmp0 (before, "and") == 0 || g_strcmp0 (before, "or") == 0) &&
+      cs_token_gap_is_space (ctx, m->first - 2) && is_name_token (matches, m->first - 2))
+    return TRUE;
+
+  if ((g_strcmp0 (after, "and") == 0 || g_strcmp0 (after, "or") == 0) &&
+      cs_token_gap_is_space (ctx, m->last) && is_name_token (matches, m->last + 2))
+    return TRUE;
+
+  if (m->first >= 1 && cs_token_gap_has (ctx, m->first - 1, ",&") && !cs_token_gap_has (ctx, m->first - 1, ".!?\n") &&
+      is_name_token (matches, m->first - 1))
+    return TRUE;
+
+  if (cs_token_gap_has (ctx, m->last, ",&") && !cs_token_gap_has (ctx, m->last, ".!?\n") &&
+      is_name_token (matches, m->last + 1))
+    return TRUE;
+
+  return FALSE;
+}
+
+void
+cs_check_names (CsCheckContext *ctx)
+{
+  g_autoptr(GArray) matches = g_array_new (FALSE, TRUE, sizeof (NameMatch));
+  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (Pending));
+  gboolean changed = TRUE;
+
+  if (ctx->names == NULL)
+    return;
+
+  for (guint i = 0; i < ctx->tokens->len; i++)
+    {
+      const CsToken *t = cs_token_at (ctx, i);
+      GPtrArray *candidates;
+      NameMatch m = { 0 };
+      int score = 0;
+
+      if (t->flags & (CS_TOKEN_MASKED | CS_TOKEN_NUMBER))
+        continue;
+
+      if (match_title (ctx, i, &m) || match_initial (ctx, i, &m))
+        {
+          g_array_append_val (matches, m);
+          i = m.last;
+          continue;
+        }
+
+      candidates = cs_name_index_by_first (ctx->names, t->folded);
+      if (candidates == NULL)
+        {
+          if (t->flags & CS_TOKEN_HASHTAG_WHOLE)
+            match_in_hashtag (ctx, i, matches);
+          continue;
+        }
+
+      if (match_full (ctx, i, candidates, &m))
+        {
+          g_array_append_val (matches, m);
+          i = m.last;
+          continue;
+        }
+
+      if (!match_single (ctx, i, candidates, &m, &score))
+        continue;
+
+      if (score >= ENOUGH || m.kind == MATCH_NONE)
+        g_array_append_val (matches, m);
+      else
+        {
+          Pending p = { m, score };
+          g_array_append_val (pending, p);
+        }
+      i = m.last;
+    }
+
+  /* Names in a list with other names, until nothing more is found. */
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint k = 0; k < pending->len; k++)
+        {
+          Pending *p = &g_array_index (pending, Pending, k);
+
+          if (coordinated (ctx, matches, &p->match))
+            {
+              g_array_append_val (matches, p->match);
+              g_array_remove_index (pending, k);
+              changed = TRUE;
+              break;
+            }
+        }
+    }
+
+  for (guint k = 0; k < matches->len; k++)
+    add_match (ctx, &g_array_index (matches, NameMatch, k));
+}

@@ -1,0 +1,278 @@
+/* cs-check-personal-data.c: phone numbers, email addresses, addresses, dates of birth
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "cs-check-context-private.h"
+
+GRegex *cs_check_email_regex (void);
+
+typedef struct
+{
+  const char *detail;
+  const char *pattern;
+  GRegexCompileFlags flags;
+} DataPattern;
+
+/* Kinds of personal data, each one expression. The school's own details are
+ * taken out afterwards, so these may match them. */
+enum { PHONE, OBFUSCATED_EMAIL, POSTCODE, HOUSE, LIVES_ON, BIRTH, N_PATTERNS };
+
+#define STREET_TYPES \
+  "(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Crescent|Cres|Grove|Gardens|Place|Pl|Court|Ct|" \
+  "Terrace|Walk|Mews|Rise|Row|Square|Sq|Parade|Green|Vale|Meadows?|Fields?|Cottages|Villas|Hill|View|Park|" \
+  "Chase|Croft|Approach|Bank|End|Gate|Hollow|Lea|Leys|Orchard|Paddock|Wharf|Yard)"
+
+#define DATE \
+  "(?:\\d{1,2}[./-]\\d{1,2}[./-](?:\\d{4}|\\d{2})|" \
+  "\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?,?\\s+\\d{4}|" \
+  "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})"
+
+static const DataPattern patterns[N_PATTERNS] = {
+  [PHONE] = {
+    "a phone number",
+    "(?<![\\w+£$€.,/])(?:\\+\\s?44\\s?(?:\\(0\\)\\s?)?\\d[\\d\\s-]{7,13}\\d|\\(?0\\d{2,4}\\)?[\\s-]?\\d[\\d\\s-]{4,10}\\d)(?![\\w.,/]\\d)",
+    0,
+  },
+  [OBFUSCATED_EMAIL] = {
+    "an email address",
+    "\\b[A-Za-z0-9][A-Za-z0-9._%+-]*\\s*(?:\\(at\\)|\\[at\\]|\\{at\\}|\\sat\\s)\\s*[A-Za-z0-9-]+"
+    "(?:\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|\\sdot\\s|\\.)\\s*[A-Za-z]{2,})+",
+    G_REGEX_CASELESS,
+  },
+  [POSTCODE] = {
+    "a postcode",
+    "\\b(?:[A-Z]{1,2}\\d[A-Z\\d]?|GIR)\\s?\\d[ABD-HJLNP-UW-Z]{2}\\b",
+    0,
+  },
+  [HOUSE] = {
+    "a home address",
+    "\\b(?:(?:Flat|Apartment)\\s+\\d+[A-Za-z]?,?\\s+)?\\d{1,4}[A-Za-z]?,?\\s+(?:[A-Z][\\w'’-]+\\s+){1,3}" STREET_TYPES "\\b",
+    0,
+  },
+  [LIVES_ON] = {
+    "where someone lives",
+    "\\b(?i:lives?|living|lived|moved|moving|staying)\\s+(?i:on|at|in|to|near)\\s+(?:(?i:number)\\s+\\d+\\s+|\\d+\\s+)?"
+    "(?:[A-Z][\\w'’-]+\\s+){1,3}" STREET_TYPES "\\b"
+    "(?:,?\\s+(?i:opposite|next to|near|behind|by|beside|across from)\\s+(?:the\\s+)?[\\w'’-]+(?:\\s+[A-Z][\\w'’-]+)?)?",
+    0,
+  },
+  [BIRTH] = {
+    "a date of birth",
+    "\\b(?i:born(?:\\s+on)?|date\\s+of\\s+birth:?|d\\.?o\\.?b\\.?:?|birthday:?)\\s*(" DATE ")",
+    0,
+  },
+};
+
+static GRegex *
+compiled (guint kind)
+{
+  static GRegex *regexes[N_PATTERNS];
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      for (guint i = 0; i < N_PATTERNS; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          regexes[i] = g_regex_new (patterns[i].pattern, patterns[i].flags | G_REGEX_OPTIMIZE, 0, &error);
+          if (regexes[i] == NULL)
+            g_error ("Personal-data pattern %u: %s", i, error->message);
+        }
+      g_once_init_leave (&once, 1);
+    }
+
+  return regexes[kind];
+}
+
+static char *
+digits_of (const char *text,
+           gsize       len)
+{
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; i < len; i++)
+    if (g_ascii_isdigit (text[i]))
+      g_string_append_c (out, text[i]);
+
+  /* +44 7700 … and 07700 … are one number. */
+  if (g_str_has_prefix (out->str, "44") && memchr (text, '+', len) != NULL)
+    {
+      g_string_erase (out, 0, 2);
+      if (out->str[0] != '0')
+        g_string_prepend_c (out, '0');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_school_phone (CsCheckContext *ctx,
+                 const char     *digits)
+{
+  const char * const *phones = cs_policy_get_school_phones (ctx->policy);
+
+  for (guint i = 0; phones != NULL && phones[i] != NULL; i++)
+    {
+      g_autofree char *own = digits_of (phones[i], strlen (phones[i]));
+
+      if (g_str_equal (own, digits))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+is_school_postcode (CsCheckContext *ctx,
+                    const char     *text,
+                    gsize           len)
+{
+  const char * const *postcodes = cs_policy_get_school_postcodes (ctx->policy);
+  g_autofree char *found = g_strndup (text, len);
+
+  g_strdelimit (found, " ", '\0');
+  for (guint i = 0; postcodes != NULL && postcodes[i] != NULL; i++)
+    {
+      g_autoptr(GString) own = g_string_new (NULL);
+      g_autoptr(GString) seen = g_string_new (NULL);
+
+      for (const char *p = postcodes[i]; *p; p++)
+        if (*p != ' ')
+          g_string_append_c (own, g_ascii_toupper (*p));
+      for (gsize k = 0; k < len; k++)
+        if (text[k] != ' ')
+          g_string_append_c (seen, g_ascii_toupper (text[k]));
+
+      if (g_str_equal (own->str, seen->str))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+is_school_email (CsCheckContext *ctx,
+                 const char     *text,
+                 gsize           len)
+{
+  const char * const *emails = cs_policy_get_school_emails (ctx->policy);
+
+  for (guint i = 0; emails != NULL && emails[i] != NULL; i++)
+    if (strlen (emails[i]) == len && g_ascii_strncasecmp (emails[i], text, len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+overlaps_raw (CsCheckContext *ctx,
+              guint           start,
+              guint           end)
+{
+  for (guint i = 0; i < ctx->raw->len; i++)
+    {
+      CsRawFinding *raw = g_ptr_array_index (ctx->raw, i);
+
+      if (g_str_equal (raw->rule, CS_RULE_PERSONAL_DATA) && raw->start < end && raw->end > start)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+add (CsCheckContext *ctx,
+     guint           start,
+     guint           end,
+     const char     *detail)
+{
+  CsRawFinding *raw;
+
+  if (overlaps_raw (ctx, start, end))
+    return;
+
+  raw = cs_check_context_add (ctx, CS_RULE_PERSONAL_DATA, start, end, detail);
+  raw->suggestions = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (raw->suggestions, g_strdup ("the school office"));
+}
+
+static void
+scan (CsCheckContext *ctx,
+      guint           kind)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  g_regex_match_full (compiled (kind), ctx->text, ctx->len, 0, 0, &info, NULL);
+  for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+    {
+      int s, e;
+      const char *text;
+      gsize len;
+
+      /* A date of birth is the date, not the word "born". */
+      g_match_info_fetch_pos (info, kind == BIRTH ? 1 : 0, &s, &e);
+      text = ctx->text + s;
+      len = e - s;
+
+      if (kind == PHONE)
+        {
+          g_autofree char *digits = digits_of (text, len);
+          gsize n = strlen (digits);
+
+          /* UK numbers have 10 or 11 digits after the leading zero form. */
+          if (n < 10 || n > 11 || digits[0] != '0' || is_school_phone (ctx, digits))
+            continue;
+          /* Trailing spaces or hyphens are not part of the number. */
+          while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '-'))
+            len--;
+          e = s + len;
+        }
+      else if (kind == POSTCODE && is_school_postcode (ctx, text, len))
+        continue;
+      else if (kind == OBFUSCATED_EMAIL)
+        {
+          g_autofree char *lower = g_ascii_strdown (text, len);
+
+          /* "see you at school.sch.uk" is a link, not an address: a spelled-out
+           * address says "dot" or names a mail provider. */
+          if (strstr (lower, "dot") == NULL && strstr (lower, "(at)") == NULL && strstr (lower, "[at]") == NULL &&
+              strstr (lower, "gmail") == NULL && strstr (lower, "hotmail") == NULL && strstr (lower, "yahoo") == NULL &&
+              strstr (lower, "outlook") == NULL && strstr (lower, "icloud") == NULL && strstr (lower, "btinternet") == NULL)
+            continue;
+        }
+
+      add (ctx, s, e, patterns[kind].detail);
+    }
+}
+
+void
+cs_check_personal_data (CsCheckContext *ctx)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (!cs_check_context_rule_on (ctx, CS_RULE_PERSONAL_DATA))
+    return;
+
+  /* Longest kinds first, so "live on Orchard Lane" wins over "Orchard Lane". */
+  scan (ctx, LIVES_ON);
+  scan (ctx, HOUSE);
+  scan (ctx, BIRTH);
+  scan (ctx, PHONE);
+  scan (ctx, POSTCODE);
+  scan (ctx, OBFUSCATED_EMAIL);
+
+  g_regex_match_full (cs_check_email_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
+  for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+    {
+      int s, e;
+
+      g_match_info_fetch_pos (info, 0, &s, &e);
+      if (!is_school_email (ctx, ctx->text + s, e - s))
+        add (ctx, s, e, "an email address");
+    }
+}
