@@ -25,23 +25,6 @@ enum
 /* Posts are short; a file this large is a mistake, not a post. */
 #define MAX_POST_BYTES (4 * 1024 * 1024)
 
-static char *opt_policy;
-static char *opt_roster;
-static char *opt_platform;
-static char *opt_format;
-static gboolean opt_version;
-static char **opt_files;
-
-static const GOptionEntry entries[] = {
-  { "policy", 0, 0, G_OPTION_ARG_FILENAME, &opt_policy, "The school's policy file (JSON) over the defaults", "FILE" },
-  { "roster", 0, 0, G_OPTION_ARG_FILENAME, &opt_roster, "The roster of pupils and staff (CSV)", "FILE" },
-  { "platform", 0, 0, G_OPTION_ARG_STRING, &opt_platform, "Where the post goes: x, mastodon, bluesky or facebook (default: x)", "NAME" },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "Output: text (default) or json", "FORMAT" },
-  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version and exit", NULL },
-  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, "[FILE|-]" },
-  { NULL }
-};
-
 static gboolean
 read_post (const char  *path,
            char       **text,
@@ -203,6 +186,21 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *opt_policy = NULL;
+  g_autofree char *opt_roster = NULL;
+  g_autofree char *opt_platform = NULL;
+  g_autofree char *opt_format = NULL;
+  g_auto(GStrv) opt_files = NULL;
+  gboolean opt_version = FALSE;
+  const GOptionEntry entries[] = {
+    { "policy", 0, 0, G_OPTION_ARG_FILENAME, &opt_policy, "The school's policy file (JSON) over the defaults", "FILE" },
+    { "roster", 0, 0, G_OPTION_ARG_FILENAME, &opt_roster, "The roster of pupils and staff (CSV)", "FILE" },
+    { "platform", 0, 0, G_OPTION_ARG_STRING, &opt_platform, "Where the post goes: x, mastodon, bluesky or facebook (default: x)", "NAME" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "Output: text (default) or json", "FORMAT" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Show the version and exit", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, "[FILE|-]" },
+    { NULL }
+  };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CsPolicy) policy = NULL;

@@ -363,8 +363,32 @@ append_token (CsCheckContext *ctx,
   if (digit)
     token.flags |= CS_TOKEN_NUMBER;
 
-  folded = cs_fold_word (start, end - start);
-  token.folded = g_string_chunk_insert (ctx->chunk, folded);
+  /* Most words are plain ASCII: fold them without an allocation. */
+  if (end - start < 64 && letters + (digit ? 1 : 0) > 0)
+    {
+      char buf[64];
+      gsize n = end - start;
+      gboolean ascii = TRUE;
+
+      for (gsize k = 0; k < n; k++)
+        {
+          if ((guchar) start[k] >= 0x80)
+            {
+              ascii = FALSE;
+              break;
+            }
+          buf[k] = g_ascii_tolower (start[k]);
+        }
+
+      if (ascii)
+        token.folded = g_string_chunk_insert_len (ctx->chunk, buf, n);
+    }
+
+  if (token.folded == NULL)
+    {
+      folded = cs_fold_word (start, end - start);
+      token.folded = g_string_chunk_insert (ctx->chunk, folded);
+    }
   g_array_append_val (ctx->tokens, token);
 }
 
@@ -622,27 +646,100 @@ cs_sentence_bounds (CsCheckContext *ctx,
   *end = e;
 }
 
+/* TRUE if @pattern has no | outside brackets, so that its first letter can be
+ * split off without changing what it matches. */
+static gboolean
+splittable (const char *pattern)
+{
+  int depth = 0;
+  gboolean in_class = FALSE;
+
+  if (!g_ascii_isalpha (pattern[0]) || pattern[1] == '\0' || strchr ("+*?{", pattern[1]) != NULL)
+    return FALSE;
+
+  for (const char *p = pattern; *p; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (in_class)
+        in_class = *p != ']';
+      else if (*p == '[')
+        in_class = TRUE;
+      else if (*p == '(')
+        depth++;
+      else if (*p == ')')
+        depth--;
+      else if (*p == '|' && depth == 0)
+        return FALSE;
+      else if (*p == '(' && p[1] == '?' && p[2] == '-')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+append_pattern (GString    *out,
+                const char *pattern)
+{
+  /* Let a straight apostrophe in a pattern match a curly one too. */
+  for (const char *p = pattern; *p; p++)
+    {
+      if (*p == '\'')
+        g_string_append (out, "['’]");
+      else
+        g_string_append_c (out, *p);
+    }
+}
+
+/* One expression for a list of patterns and literal phrases, whole words
+ * only, ignoring case. Patterns that start with a plain letter are grouped by
+ * that letter, (?:a(?:sthma|llergy)|d(?:ied|ivorce)), so that at each place
+ * in the text the matcher tries one group instead of every pattern in turn. */
 GRegex *
 cs_compile_patterns (const char * const *patterns,
                      const char * const *phrases)
 {
   g_autoptr(GString) all = g_string_new ("(?<![\\w'’])(?:");
+  GPtrArray *by_letter[26] = { NULL };
   g_autoptr(GError) error = NULL;
   gboolean any = FALSE;
   GRegex *regex;
 
   for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
     {
+      if (splittable (patterns[i]))
+        {
+          guint letter = g_ascii_tolower (patterns[i][0]) - 'a';
+
+          if (by_letter[letter] == NULL)
+            by_letter[letter] = g_ptr_array_new ();
+          g_ptr_array_add (by_letter[letter], (gpointer) (patterns[i] + 1));
+          continue;
+        }
+
       if (any)
         g_string_append_c (all, '|');
-      /* Let a straight apostrophe in a pattern match a curly one too. */
-      for (const char *p = patterns[i]; *p; p++)
+      append_pattern (all, patterns[i]);
+      any = TRUE;
+    }
+
+  for (guint letter = 0; letter < 26; letter++)
+    {
+      if (by_letter[letter] == NULL)
+        continue;
+
+      if (any)
+        g_string_append_c (all, '|');
+      g_string_append_c (all, 'a' + letter);
+      g_string_append (all, "(?:");
+      for (guint k = 0; k < by_letter[letter]->len; k++)
         {
-          if (*p == '\'')
-            g_string_append (all, "['’]");
-          else
-            g_string_append_c (all, *p);
+          if (k > 0)
+            g_string_append_c (all, '|');
+          append_pattern (all, g_ptr_array_index (by_letter[letter], k));
         }
+      g_string_append_c (all, ')');
       any = TRUE;
     }
 
@@ -658,6 +755,9 @@ cs_compile_patterns (const char * const *patterns,
       g_string_append (all, escaped);
       any = TRUE;
     }
+
+  for (guint letter = 0; letter < 26; letter++)
+    g_clear_pointer (&by_letter[letter], g_ptr_array_unref);
 
   if (!any)
     return NULL;

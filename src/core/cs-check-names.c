@@ -327,8 +327,11 @@ add_match (CsCheckContext *ctx,
     {
       if (cls != NULL && g_str_has_prefix (cls, "Year"))
         g_ptr_array_add (raw->suggestions, g_strdup_printf ("our %s teacher", cls));
-      else if (cls != NULL && *cls)
-        g_ptr_array_add (raw->suggestions, g_strdup_printf ("our %s team", cls));
+      else if (cls != NULL && *cls && g_ascii_strcasecmp (cls, "Whole school") != 0)
+        {
+          g_autofree char *lower = g_utf8_strdown (cls, -1);
+          g_ptr_array_add (raw->suggestions, g_strdup_printf ("the %s team", lower));
+        }
       g_ptr_array_add (raw->suggestions, g_strdup ("a member of staff"));
     }
   else if (cls != NULL && *cls && m->n_people == 1)

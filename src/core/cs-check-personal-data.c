@@ -39,7 +39,7 @@ static const DataPattern patterns[N_PATTERNS] = {
   },
   [OBFUSCATED_EMAIL] = {
     "an email address",
-    "\\b[A-Za-z0-9][A-Za-z0-9._%+-]*\\s*(?:\\(at\\)|\\[at\\]|\\{at\\}|\\sat\\s)\\s*[A-Za-z0-9-]+"
+    "(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*+\\s*(?:\\(at\\)|\\[at\\]|\\{at\\}|\\sat\\s)\\s*[A-Za-z0-9-]+"
     "(?:\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|\\sdot\\s|\\.)\\s*[A-Za-z]{2,})+",
     G_REGEX_CASELESS,
   },

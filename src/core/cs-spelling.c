@@ -109,8 +109,10 @@ cs_spelling_new (const char  *language,
       return NULL;
     }
 
-  aff = g_strndup (dic, strlen (dic) - strlen (".dic"));
-  aff = g_strconcat (aff, ".aff", NULL);
+  {
+    g_autofree char *stem = g_strndup (dic, strlen (dic) - strlen (".dic"));
+    aff = g_strconcat (stem, ".aff", NULL);
+  }
 
   self = g_object_new (CS_TYPE_SPELLING, NULL);
   self->language = g_strdup (language);
