@@ -168,6 +168,9 @@ test_ordinary_words_used_as_names (Fixture *f, gconstpointer data)
   assert_named (f, "A big thank you to Grace for tidying the library.", CS_RULE_PUPIL_NAME, "Grace");
   assert_named (f, "Congratulations Will on your swimming badge!", CS_RULE_PUPIL_NAME, "Will");
   assert_named (f, "Summer, who is in Year 5, scored twice.", CS_RULE_PUPIL_NAME, "Summer");
+  /* Months are ordinary words too, though the dictionary writes them with capitals. */
+  assert_no_names (f, "Sports Day is on Friday 20th June, and the fair is in June.");
+  assert_named (f, "Well done to June in Year 2 for her poem.", CS_RULE_PUPIL_NAME, "June");
 
   both = check (f, "Freya and Willow will be leaving us at the end of term.");
   g_assert_nonnull (find (both, CS_RULE_PUPIL_NAME, "Freya"));
@@ -208,6 +211,9 @@ test_other_people (Fixture *f, gconstpointer data)
   assert_no_names (f, "Year 6 are reading Oliver Twist this term.");
   assert_no_names (f, "Thank you to Mrs Hughes for the cakes and Mr Green for the plants.");
   assert_no_names (f, "Our lollipop man Dennis retires this week.");
+  assert_no_names (f, "We read about St Amelia and King Oliver, and ate in May and June.");
+  /* A slip in the surname still names the pupil. */
+  assert_named (f, "Well done Amelia Harte!", CS_RULE_PUPIL_NAME, "Amelia Harte");
 }
 
 static void

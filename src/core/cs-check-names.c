@@ -42,6 +42,13 @@ static const char * const titles[] = {
   "mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam", "master", "prof", "rev", NULL
 };
 
+/* Words before a name that make it someone, or somewhere, else: St George's
+ * Day, King Charles, Lake Louise. */
+static const char * const other_titles[] = {
+  "st", "saint", "king", "queen", "prince", "princess", "lord", "lady", "captain", "lake", "mount", "cape",
+  "port", "fort", "san", "santa", NULL
+};
+
 /* Words after a name that make it the name of a thing: "Rowan class",
  * "Art Club" in lower case, "Ruby wedding", "May half term". */
 static const char * const thing_nouns[] = {
@@ -418,6 +425,60 @@ match_title (CsCheckContext *ctx,
   return TRUE;
 }
 
+/* Edit distance of at most one between @a and @b (bytes of folded words). */
+static gboolean
+one_edit_apart (const char *a,
+                const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  gsize i = 0, j = 0;
+  gboolean edited = FALSE;
+
+  if (la > lb + 1 || lb > la + 1)
+    return FALSE;
+
+  while (i < la && j < lb)
+    {
+      if (a[i] == b[j])
+        {
+          i++;
+          j++;
+          continue;
+        }
+      if (edited)
+        return FALSE;
+      edited = TRUE;
+      if (la > lb)
+        i++;
+      else if (lb > la)
+        j++;
+      else
+        {
+          i++;
+          j++;
+        }
+    }
+
+  return !edited || (i == la && j == lb);
+}
+
+/* "Amelia Harte" for Amelia Hart: a slip in the surname still names her. */
+static gboolean
+near_surname (CsCheckContext *ctx,
+              guint           i,
+              GStrv           surname,
+              guint          *last)
+{
+  const CsToken *t = cs_token_at (ctx, i);
+
+  if (t == NULL || surname[1] != NULL || strlen (surname[0]) < 4 || !(t->flags & CS_TOKEN_CAPITALISED) ||
+      !one_edit_apart (t->folded, surname[0]))
+    return FALSE;
+
+  *last = i;
+  return TRUE;
+}
+
 /* A full name: forename or preferred name, then surname. */
 static gboolean
 match_full (CsCheckContext *ctx,
@@ -438,7 +499,10 @@ match_full (CsCheckContext *ctx,
 
           if (firsts[f] == NULL || !match_words (ctx, i, firsts[f], &first_last))
             continue;
-          if (!cs_token_gap_is_space (ctx, first_last) || !match_words (ctx, first_last + 1, entry->surname, &last))
+          if (!cs_token_gap_is_space (ctx, first_last))
+            continue;
+          if (!match_words (ctx, first_last + 1, entry->surname, &last) &&
+              !near_surname (ctx, first_last + 1, entry->surname, &last))
             continue;
 
           if (!found || (last > m->last) || (m->kind == MATCH_ALLOWED && kind_for (ctx, entry, TRUE) != MATCH_ALLOWED))
@@ -706,6 +770,14 @@ cs_check_names (CsCheckContext *ctx)
 
       if (t->flags & (CS_TOKEN_MASKED | CS_TOKEN_NUMBER))
         continue;
+
+      if (in_list (t->folded, other_titles) && !(t->flags & CS_TOKEN_ALL_CAPS) && (t->flags & CS_TOKEN_CAPITALISED) &&
+          i + 1 < ctx->tokens->len && (cs_token_at (ctx, i + 1)->flags & CS_TOKEN_CAPITALISED) &&
+          cs_token_gap_has (ctx, i, " ") && !cs_token_gap_has (ctx, i, ",;:!?\n"))
+        {
+          i++;
+          continue;
+        }
 
       if (match_title (ctx, i, &m) || match_initial (ctx, i, &m))
         {

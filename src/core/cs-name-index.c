@@ -29,6 +29,13 @@ static const char * const fallback_ordinary[] = {
   NULL
 };
 
+static const char * const calendar_words[] = {
+  "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+  "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+  "easter", "christmas", "noel", "eve", "spring", "summer", "autumn", "winter",
+  NULL
+};
+
 static void
 entry_free (CsNameEntry *entry)
 {
@@ -126,6 +133,10 @@ cs_name_index_new (GPtrArray          *people,
 
   for (guint i = 0; ordinary_names != NULL && ordinary_names[i] != NULL; i++)
     g_hash_table_add (extra, cs_fold_word (ordinary_names[i], -1));
+  /* Months and days are written with capitals, so the dictionary does not
+   * know them in lower case; as names they are as ambiguous as Hope. */
+  for (guint i = 0; calendar_words[i] != NULL; i++)
+    g_hash_table_add (extra, g_strdup (calendar_words[i]));
 
   for (guint i = 0; people != NULL && i < people->len; i++)
     {
