@@ -486,7 +486,9 @@ cs_check_tokenize (CsCheckContext *ctx)
       gunichar c = g_utf8_get_char (p);
       guint mask_end;
 
-      if (!is_word_char (c) && !g_unichar_isdigit (c))
+      /* A word starts with a letter or digit; a lone mark (an emoji's
+       * variation selector) is not one. */
+      if (!g_unichar_isalpha (c) && !g_unichar_isdigit (c))
         {
           p = g_utf8_next_char (p);
           continue;

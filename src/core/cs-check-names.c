@@ -60,6 +60,7 @@ static const char * const thing_nouns[] = {
   "park", "field", "fields", "woods", "wood", "farm", "bank", "sale", "trip", "party", "celebration",
   "fortnight", "skies", "sky", "weather", "spells", "hill", "walk", "trail", "costume", "costumes",
   "bank", "season", "sunshine", "sun", "flowers", "flower", "plants", "plant", "berries", "hedge", "bush",
+  "service", "services", "market", "hood", "chain", "chains", "field", "nuts", "redbreast", "tea", "pie",
   NULL
 };
 
@@ -109,6 +110,8 @@ static const char * const family_words[] = {
   "nan", "nanna", "nanny", "gran", "granny", "grandma", "grandad", "grandpa", "grandparents", "carer",
   "carers", "auntie", "aunt", "uncle", "twin", "cousin", "stepdad", "stepmum", "birthday", "lunchbox",
   "coat", "bag", "book", "work", "drawing", "painting", "picture", "portrait", "poem", "story", "project",
+  "classmates", "classmate", "friends", "friend", "teacher", "teammates", "team", "peers", "class", "group",
+  "table", "reading", "writing", "artwork", "model", "design", "speech", "solo", "performance", "goal", "goals",
   NULL
 };
 
@@ -119,7 +122,26 @@ static const char * const class_words[] = {
 static const char * const strong_verbs[] = {
   "scored", "won", "achieved", "earned", "received", "completed", "swam", "performed", "wrote", "sang",
   "drew", "painted", "captained", "represented", "raised", "collected", "celebrates", "celebrated",
-  "turns", "turned", NULL
+  "turns", "turned", "shared", "recited", "designed", "baked", "created", "organised", "presented", "led",
+  "competed", "finished", "reached", "beat", "climbed", "danced", "starred", "entered", "became", "impressed",
+  "amazed", "wowed", "managed", "tied", "scooped", "bagged", "gained", "volunteered", NULL
+};
+
+static const char * const pronouns[] = {
+  "you", "your", "yours", "we", "us", "our", "i", "me", "my", "they", "them", "their", "he", "him", "his",
+  "she", "her", "it", "its", "everyone", "everybody", "all", "to", "the", "a", "an", "this", "that", NULL
+};
+
+/* Roles after "our" in an apposition: "Mark, our Year 6 teacher". */
+static const char * const role_nouns[] = {
+  "teacher", "teachers", "head", "headteacher", "deputy", "caretaker", "cook", "chef", "ta", "assistant",
+  "officer", "manager", "lead", "leader", "coach", "pupil", "student", "senco", "administrator", "secretary",
+  "librarian", "governor", "volunteer", "helper", "superstar", "star", "captain", "champion", "winner", NULL
+};
+
+/* Places a member of staff is "in": "Carol in the office". */
+static const char * const place_words[] = {
+  "office", "kitchen", "library", "nursery", "reception", "hall", "site", "team", NULL
 };
 
 static const char * const weak_verbs[] = {
@@ -195,6 +217,20 @@ class_after (CsCheckContext *ctx,
   if (in_list (next, class_words) && cs_token_gap_has (ctx, last, "(,"))
     return TRUE;
 
+  /* "Carol in the office" */
+  if (g_strcmp0 (next, "in") == 0 && g_strcmp0 (after, "the") == 0 && in_list (folded_at (ctx, last + 3), place_words))
+    return TRUE;
+
+  /* "Mark, our Year 6 teacher" */
+  if (g_strcmp0 (next, "our") == 0 && cs_token_gap_has (ctx, last, ","))
+    for (guint k = last + 2; k <= last + 5; k++)
+      {
+        if (in_list (folded_at (ctx, k), role_nouns))
+          return TRUE;
+        if (cs_token_gap_has (ctx, k, ".!?,\n"))
+          break;
+      }
+
   /* Y3, Yr3 */
   if (next != NULL && next[0] == 'y' && g_ascii_isdigit (next[strlen (next) - 1]) && strlen (next) <= 4)
     return TRUE;
@@ -242,6 +278,25 @@ evidence (CsCheckContext *ctx,
     score += 1;
 
   return score;
+}
+
+/* TRUE when the sentence around token @i has no capital letters at all. */
+static gboolean
+lower_case_sentence (CsCheckContext *ctx,
+                     guint           i)
+{
+  gint first = i, last = i;
+
+  while (first > 0 && !(cs_token_at (ctx, first)->flags & CS_TOKEN_SENTENCE_START))
+    first--;
+  while ((guint) last + 1 < ctx->tokens->len && !(cs_token_at (ctx, last + 1)->flags & CS_TOKEN_SENTENCE_START))
+    last++;
+
+  for (gint k = first; k <= last; k++)
+    if (cs_token_at (ctx, k)->flags & (CS_TOKEN_CAPITALISED | CS_TOKEN_ALL_CAPS))
+      return FALSE;
+
+  return TRUE;
 }
 
 /* Matches the folded words @words at token @i; returns the last token. */
@@ -642,13 +697,15 @@ match_single (CsCheckContext *ctx,
 
   if (cs_name_index_is_ordinary (ctx->names, t->folded))
     {
-      /* In lower case an ordinary word is just that: "from dawn till dusk". */
-      if (!(t->flags & CS_TOKEN_CAPITALISED))
+      *score_out = evidence (ctx, i);
+      /* In lower case an ordinary word is just that ("from dawn till dusk"),
+       * unless the words around it leave no doubt: "happy birthday to hazel
+       * in year 1" is typed by someone who skips capitals altogether. */
+      if (!(t->flags & CS_TOKEN_CAPITALISED) && (*score_out < 2 * ENOUGH || !lower_case_sentence (ctx, i)))
         {
           m->kind = MATCH_NONE;
           return TRUE;
         }
-      *score_out = evidence (ctx, i);
     }
 
   return TRUE;
@@ -827,6 +884,51 @@ cs_check_names (CsCheckContext *ctx)
               g_array_append_val (matches, p->match);
               g_array_remove_index (pending, k);
               changed = TRUE;
+              break;
+            }
+        }
+    }
+
+  /* "Rowan and Violet shared first place": two first names in a list, both
+   * with capitals where no sentence starts, name each other. */
+  for (guint k = 0; k + 1 < pending->len; k++)
+    {
+      Pending *a = &g_array_index (pending, Pending, k);
+      Pending *b = &g_array_index (pending, Pending, k + 1);
+      const CsToken *tb = cs_token_at (ctx, b->match.first);
+
+      if (b->match.first == a->match.last + 2 && g_strcmp0 (folded_at (ctx, a->match.last + 1), "and") == 0 &&
+          cs_token_gap_is_space (ctx, a->match.last) && cs_token_gap_is_space (ctx, a->match.last + 1) &&
+          (cs_token_at (ctx, a->match.first)->flags & CS_TOKEN_CAPITALISED) && capital_means_name (tb) &&
+          !in_list (folded_at (ctx, (gint) a->match.first - 1), determiners))
+        {
+          g_array_append_val (matches, a->match);
+          g_array_append_val (matches, b->match);
+          g_array_remove_range (pending, k, 2);
+          k--;
+        }
+    }
+
+  /* Once a word is clearly a child's name in this post, the same word with a
+   * capital is that child again: "… with Pearl in Year 4. Pearl will be back". */
+  for (guint k = 0; k < pending->len; k++)
+    {
+      Pending *p = &g_array_index (pending, Pending, k);
+      const char *word = cs_token_at (ctx, p->match.first)->folded;
+
+      if (!(cs_token_at (ctx, p->match.first)->flags & CS_TOKEN_CAPITALISED))
+        continue;
+      /* "Hope you all…", "Mark your calendars", "May we…": a verb, not her. */
+      if (cs_token_gap_is_space (ctx, p->match.last) && in_list (folded_at (ctx, p->match.last + 1), pronouns))
+        continue;
+
+      for (guint j = 0; j < matches->len; j++)
+        {
+          NameMatch *m = &g_array_index (matches, NameMatch, j);
+
+          if (m->kind != MATCH_NONE && m->first == m->last && g_str_equal (cs_token_at (ctx, m->first)->folded, word))
+            {
+              g_array_append_val (matches, p->match);
               break;
             }
         }

@@ -201,19 +201,27 @@ add (CsCheckContext *ctx,
   g_ptr_array_add (raw->suggestions, g_strdup ("the school office"));
 }
 
+/* Scans with @kind's expression. A candidate that turns out not to be
+ * personal data ("him at school.sch.uk") must not hide a real one that starts
+ * inside it, so the search then resumes one character on, not after it. */
 static void
 scan (CsCheckContext *ctx,
       guint           kind)
 {
-  g_autoptr(GMatchInfo) info = NULL;
+  gsize pos = 0;
 
-  g_regex_match_full (compiled (kind), ctx->text, ctx->len, 0, 0, &info, NULL);
-  for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+  while (pos < ctx->len)
     {
-      int s, e;
+      g_autoptr(GMatchInfo) info = NULL;
+      gboolean keep = TRUE;
       const char *text;
       gsize len;
+      int s, e, ms, me;
 
+      if (!g_regex_match_full (compiled (kind), ctx->text, ctx->len, pos, 0, &info, NULL))
+        break;
+
+      g_match_info_fetch_pos (info, 0, &ms, &me);
       /* A date of birth is the date, not the word "born". */
       g_match_info_fetch_pos (info, kind == BIRTH ? 1 : 0, &s, &e);
       text = ctx->text + s;
@@ -226,14 +234,14 @@ scan (CsCheckContext *ctx,
 
           /* UK numbers have 10 or 11 digits after the leading zero form. */
           if (n < 10 || n > 11 || digits[0] != '0' || is_school_phone (ctx, digits))
-            continue;
+            keep = FALSE;
           /* Trailing spaces or hyphens are not part of the number. */
           while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '-'))
             len--;
           e = s + len;
         }
       else if (kind == POSTCODE && is_school_postcode (ctx, text, len))
-        continue;
+        keep = FALSE;
       else if (kind == OBFUSCATED_EMAIL)
         {
           g_autofree char *lower = g_ascii_strdown (text, len);
@@ -243,10 +251,16 @@ scan (CsCheckContext *ctx,
           if (strstr (lower, "dot") == NULL && strstr (lower, "(at)") == NULL && strstr (lower, "[at]") == NULL &&
               strstr (lower, "gmail") == NULL && strstr (lower, "hotmail") == NULL && strstr (lower, "yahoo") == NULL &&
               strstr (lower, "outlook") == NULL && strstr (lower, "icloud") == NULL && strstr (lower, "btinternet") == NULL)
-            continue;
+            keep = FALSE;
         }
 
-      add (ctx, s, e, patterns[kind].detail);
+      if (keep)
+        {
+          add (ctx, s, e, patterns[kind].detail);
+          pos = MAX ((gsize) me, pos + 1);
+        }
+      else
+        pos = g_utf8_next_char (ctx->text + ms) - ctx->text;
     }
 }
 
