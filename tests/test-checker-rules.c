@@ -167,6 +167,10 @@ test_sensitive_topics (Fixture *f, gconstpointer data)
   assert_flags (f, CS_RULE_SENSITIVE_TOPIC, "Reminder to the families of three pupils: as you're on free school meals, collect your vouchers.",
                 "on free school meals");
   assert_flags (f, CS_RULE_SENSITIVE_TOPIC, "They are moving because their parents are separating.", "parents are separating");
+  /* A family named by its surname is specific, possessive and all. */
+  assert_flags (f, CS_RULE_SENSITIVE_TOPIC, "Photos are late because the O’Brien children's social worker has not signed.", "social worker");
+  /* "If your child…" speaks of anyone. */
+  assert_clean (f, CS_RULE_SENSITIVE_TOPIC, "If you think your child might be a young carer, have a word with their teacher.");
   /* Policy-level and general mentions are about nobody in particular. */
   assert_clean (f, CS_RULE_SENSITIVE_TOPIC, "Our SEND team has set up a sensory corner that any child can use.");
   assert_clean (f, CS_RULE_SENSITIVE_TOPIC, "Reception, Year 1 and Year 2 children get free school meals automatically.");

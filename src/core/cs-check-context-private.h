@@ -105,5 +105,7 @@ void cs_check_links            (CsCheckContext *ctx);
 void cs_check_phrases          (CsCheckContext *ctx,
                                 GHashTable     *regex_cache);
 void cs_check_spelling         (CsCheckContext *ctx);
+void cs_check_phrases_prepare  (CsPolicy       *policy,
+                                GHashTable     *regex_cache);
 
 G_END_DECLS

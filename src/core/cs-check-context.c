@@ -673,8 +673,6 @@ splittable (const char *pattern)
         depth--;
       else if (*p == '|' && depth == 0)
         return FALSE;
-      else if (*p == '(' && p[1] == '?' && p[2] == '-')
-        return FALSE;
     }
 
   return TRUE;
@@ -684,11 +682,26 @@ static void
 append_pattern (GString    *out,
                 const char *pattern)
 {
-  /* Let a straight apostrophe in a pattern match a curly one too. */
+  gboolean in_class = FALSE;
+
+  /* Let a straight apostrophe in a pattern match a curly one too; inside a
+   * [class] the curly one is simply added. */
   for (const char *p = pattern; *p; p++)
     {
+      if (*p == '\\' && p[1] != '\0')
+        {
+          g_string_append_c (out, *p++);
+          g_string_append_c (out, *p);
+          continue;
+        }
+
+      if (*p == '[' && !in_class)
+        in_class = TRUE;
+      else if (*p == ']' && in_class)
+        in_class = FALSE;
+
       if (*p == '\'')
-        g_string_append (out, "['’]");
+        g_string_append (out, in_class ? "'’" : "['’]");
       else
         g_string_append_c (out, *p);
     }

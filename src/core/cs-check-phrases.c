@@ -15,6 +15,7 @@ typedef enum
   LIST_ANCHORS,
   LIST_MARKERS,
   LIST_GATED,
+  LIST_GENERAL,
 } ListKind;
 
 typedef struct
@@ -29,7 +30,7 @@ regex_for (GHashTable         *cache,
            const CsPolicyRule *rule,
            ListKind            kind)
 {
-  GStrv lists[] = { rule->patterns, NULL, rule->anchors, rule->markers, rule->gated };
+  GStrv lists[] = { rule->patterns, NULL, rule->anchors, rule->markers, rule->gated, rule->general };
   g_autofree char *key = g_strdup_printf ("%s/%d", rule->id, kind);
   GRegex *regex;
 
@@ -174,6 +175,7 @@ check_sensitive (CsCheckContext *ctx,
   g_autoptr(GArray) spans = find_all (ctx, regex_for (cache, rule, LIST_PATTERNS), 0, ctx->len);
   g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (Span));
   GRegex *anchors = regex_for (cache, rule, LIST_ANCHORS);
+  GRegex *general = regex_for (cache, rule, LIST_GENERAL);
 
   for (guint i = 0; i < spans->len; i++)
     {
@@ -181,7 +183,11 @@ check_sensitive (CsCheckContext *ctx,
       guint s, e;
 
       cs_sentence_bounds (ctx, span->start, &s, &e);
-      if (anchors == NULL || any_in (ctx, anchors, s, e) || name_in (ctx, s, e))
+      /* A name always makes it personal; otherwise a pronoun does, unless the
+       * sentence speaks of anyone ("if your child might be a young carer"). */
+      if (name_in (ctx, s, e) ||
+          anchors == NULL ||
+          (any_in (ctx, anchors, s, e) && (general == NULL || !any_in (ctx, general, s, e))))
         g_array_append_val (kept, *span);
     }
 
@@ -197,21 +203,33 @@ check_confidential (CsCheckContext *ctx,
                     const CsPolicyRule *rule)
 {
   g_autoptr(GArray) plain = find_all (ctx, regex_for (cache, rule, LIST_PATTERNS), 0, ctx->len);
-  g_autoptr(GArray) markers = NULL;
+  g_autoptr(GArray) markers = find_all (ctx, regex_for (cache, rule, LIST_MARKERS), 0, ctx->len);
   g_autoptr(GArray) gated = NULL;
 
-  if (plain->len > 0)
+  if (markers->len > 0)
     {
-      add_spans (ctx, rule->id, plain, TRUE);
-      return;
+      gated = find_all (ctx, regex_for (cache, rule, LIST_GATED), 0, ctx->len);
+      g_array_append_vals (plain, gated->data, gated->len);
+      g_array_sort (plain, span_compare);
     }
 
-  markers = find_all (ctx, regex_for (cache, rule, LIST_MARKERS), 0, ctx->len);
-  if (markers->len == 0)
-    return;
+  if (plain->len > 0)
+    add_spans (ctx, rule->id, plain, TRUE);
+  else if (markers->len > 0)
+    add_spans (ctx, rule->id, markers, TRUE);
+}
 
-  gated = find_all (ctx, regex_for (cache, rule, LIST_GATED), 0, ctx->len);
-  add_spans (ctx, rule->id, gated->len > 0 ? gated : markers, TRUE);
+/* Compiles every list of every rule into @cache, so that checks on worker
+ * threads only ever read it. */
+void
+cs_check_phrases_prepare (CsPolicy   *policy,
+                          GHashTable *cache)
+{
+  const char * const *ids = cs_policy_get_rule_ids (policy);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    for (ListKind kind = LIST_PATTERNS; kind <= LIST_GENERAL; kind++)
+      regex_for (cache, cs_policy_get_rule (policy, ids[i]), kind);
 }
 
 void

@@ -153,7 +153,6 @@ get_snapshot (CsChecker *self)
       self->snapshot->policy_generation != policy_generation)
     {
       g_autoptr(GPtrArray) people = cs_roster_dup_people (self->roster);
-      const char * const *ids = cs_policy_get_rule_ids (self->policy);
       const char * const *words = cs_policy_get_school_words (self->policy);
       Snapshot *fresh = g_new0 (Snapshot, 1);
 
@@ -182,17 +181,7 @@ get_snapshot (CsChecker *self)
         }
 
       /* Compile every expression now, so checks only ever read the table. */
-      {
-        CsCheckContext ctx;
-
-        cs_check_context_init (&ctx, "", 0);
-        ctx.policy = self->policy;
-        ctx.names = fresh->names;
-        cs_check_masks (&ctx);
-        cs_check_phrases (&ctx, fresh->regexes);
-        cs_check_context_clear (&ctx);
-      }
-      (void) ids;
+      cs_check_phrases_prepare (self->policy, fresh->regexes);
 
       g_clear_pointer (&self->snapshot, snapshot_unref);
       self->snapshot = fresh;

@@ -51,6 +51,7 @@ cs_policy_rule_free (CsPolicyRule *rule)
   g_strfreev (rule->phrases);
   g_strfreev (rule->patterns);
   g_strfreev (rule->anchors);
+  g_strfreev (rule->general);
   g_strfreev (rule->markers);
   g_strfreev (rule->gated);
   g_free (rule);
@@ -316,12 +317,14 @@ parse_rule (const char    *id,
   if (!read_strv (object, "phrases", path->str, name, &rule->phrases, error) ||
       !read_strv (object, "patterns", path->str, name, &rule->patterns, error) ||
       !read_strv (object, "anchors", path->str, name, &rule->anchors, error) ||
+      !read_strv (object, "general", path->str, name, &rule->general, error) ||
       !read_strv (object, "markers", path->str, name, &rule->markers, error) ||
       !read_strv (object, "gated", path->str, name, &rule->gated, error))
     return FALSE;
 
   if (!check_patterns (rule->patterns, path->str, name, error) ||
       !check_patterns (rule->anchors, path->str, name, error) ||
+      !check_patterns (rule->general, path->str, name, error) ||
       !check_patterns (rule->markers, path->str, name, error) ||
       !check_patterns (rule->gated, path->str, name, error))
     return FALSE;

@@ -46,6 +46,7 @@ typedef struct
   GStrv       phrases;      /* a school's own extra phrases: literal, any case */
   GStrv       patterns;     /* built-in expressions (PCRE) */
   GStrv       anchors;      /* sensitive-topic: words that make it about someone */
+  GStrv       general;      /* sensitive-topic: words that make it about anyone */
   GStrv       markers;      /* confidential: "don't share yet" and the like */
   GStrv       gated;        /* confidential: secret only beside a marker */
 } CsPolicyRule;
