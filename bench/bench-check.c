@@ -16,6 +16,7 @@
 #include <hunspell.h>
 
 #include "cs-core.h"
+#include "cs-check-context-private.h"
 
 static const char * const forenames[] = {
   "Amelia", "Oliver", "Isla", "Noah", "Ava", "Leo", "Mia", "Arthur", "Ivy", "Freddie", "Grace", "Theo",
@@ -82,8 +83,6 @@ bare_word (const char *word,
   Hunspell_spell (bare->handle, buf);
   bare->words++;
 }
-
-void cs_foreach_word (const char *text, void (*func) (const char *, gsize, gpointer), gpointer data);
 
 int
 main (int   argc,

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "cs-core.h"
+#include "cs-test-findings.h"
 
 typedef struct
 {
@@ -48,35 +48,6 @@ check (Fixture    *f,
   return cs_checker_check (f->checker, text, -1, CS_PLATFORM_FACEBOOK);
 }
 
-static guint
-count_rule (GPtrArray  *findings,
-            const char *rule)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < findings->len; i++)
-    if (g_str_equal (((CsFinding *) g_ptr_array_index (findings, i))->rule, rule))
-      n++;
-
-  return n;
-}
-
-static CsFinding *
-find (GPtrArray  *findings,
-      const char *rule,
-      const char *text)
-{
-  for (guint i = 0; i < findings->len; i++)
-    {
-      CsFinding *finding = g_ptr_array_index (findings, i);
-
-      if (g_str_equal (finding->rule, rule) && g_str_equal (finding->text, text))
-        return finding;
-    }
-
-  return NULL;
-}
-
 static void
 assert_named (Fixture    *f,
               const char *text,
@@ -85,7 +56,7 @@ assert_named (Fixture    *f,
 {
   g_autoptr(GPtrArray) found = check (f, text);
 
-  if (find (found, rule, name) == NULL)
+  if (cs_test_find (found, rule, name) == NULL)
     g_error ("expected %s “%s” in: %s", rule, name, text);
 }
 
@@ -94,7 +65,7 @@ assert_no_names (Fixture    *f,
                  const char *text)
 {
   g_autoptr(GPtrArray) found = check (f, text);
-  guint n = count_rule (found, CS_RULE_PUPIL_NAME) + count_rule (found, CS_RULE_STAFF_NAME);
+  guint n = cs_test_count_rule (found, CS_RULE_PUPIL_NAME) + cs_test_count_rule (found, CS_RULE_STAFF_NAME);
 
   if (n != 0)
     g_error ("expected no names, found %u (first: “%s”) in: %s", n,
@@ -173,8 +144,8 @@ test_ordinary_words_used_as_names (Fixture *f, gconstpointer data)
   assert_named (f, "Well done to June in Year 2 for her poem.", CS_RULE_PUPIL_NAME, "June");
 
   both = check (f, "Freya and Willow will be leaving us at the end of term.");
-  g_assert_nonnull (find (both, CS_RULE_PUPIL_NAME, "Freya"));
-  g_assert_nonnull (find (both, CS_RULE_PUPIL_NAME, "Willow"));
+  g_assert_nonnull (cs_test_find (both, CS_RULE_PUPIL_NAME, "Freya"));
+  g_assert_nonnull (cs_test_find (both, CS_RULE_PUPIL_NAME, "Willow"));
 }
 
 static void
@@ -182,7 +153,7 @@ test_hope_counts_once (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) found = check (f, "Hope you all had a lovely half term! Well done to Hope in Year 1.");
 
-  g_assert_cmpuint (count_rule (found, CS_RULE_PUPIL_NAME), ==, 1);
+  g_assert_cmpuint (cs_test_count_rule (found, CS_RULE_PUPIL_NAME), ==, 1);
   /* The second Hope: code points 50 to 54. */
   g_assert_cmpuint (((CsFinding *) g_ptr_array_index (found, 0))->start, ==, 50);
   g_assert_cmpuint (((CsFinding *) g_ptr_array_index (found, 0))->end, ==, 54);
@@ -193,8 +164,8 @@ test_offsets_are_code_points (Fixture *f, gconstpointer data)
 {
   const char *text = "🎉 Zoë’s café trip — well done Amelia!";
   g_autoptr(GPtrArray) found = check (f, text);
-  CsFinding *zoe = find (found, CS_RULE_PUPIL_NAME, "Zoë");
-  CsFinding *amelia = find (found, CS_RULE_PUPIL_NAME, "Amelia");
+  CsFinding *zoe = cs_test_find (found, CS_RULE_PUPIL_NAME, "Zoë");
+  CsFinding *amelia = cs_test_find (found, CS_RULE_PUPIL_NAME, "Amelia");
 
   g_assert_nonnull (zoe);
   g_assert_nonnull (amelia);
@@ -231,7 +202,7 @@ test_staff (Fixture *f, gconstpointer data)
 
   /* Consent that has run out counts as no, and the message says so. */
   expired = check (f, "Thanks to Mrs Halloran for the dance workshops.");
-  finding = find (expired, CS_RULE_STAFF_NAME, "Mrs Halloran");
+  finding = cs_test_find (expired, CS_RULE_STAFF_NAME, "Mrs Halloran");
   g_assert_nonnull (finding);
   g_assert_nonnull (strstr (finding->message, "ran out"));
   g_assert_nonnull (strstr (finding->message, "2020"));
@@ -241,7 +212,7 @@ static void
 test_message_and_suggestions (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) found = check (f, "Well done Grace Adeyemi!");
-  CsFinding *finding = find (found, CS_RULE_PUPIL_NAME, "Grace Adeyemi");
+  CsFinding *finding = cs_test_find (found, CS_RULE_PUPIL_NAME, "Grace Adeyemi");
 
   g_assert_nonnull (finding);
   g_assert_cmpint (finding->severity, ==, CS_SEVERITY_ERROR);
@@ -261,7 +232,7 @@ test_consented_first_names (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) after = NULL;
 
   /* Default: no pupil is named, consent or not. */
-  g_assert_cmpuint (count_rule (before, CS_RULE_PUPIL_NAME), ==, 2);
+  g_assert_cmpuint (cs_test_count_rule (before, CS_RULE_PUPIL_NAME), ==, 2);
 
   g_assert_true (cs_policy_load_data (f->policy, "{\"names\": {\"allow_consented_first_names\": true}}", -1,
                                       "test.json", &error));
@@ -269,8 +240,8 @@ test_consented_first_names (Fixture *f, gconstpointer data)
 
   /* Now her first name may be used; her full name still identifies her. */
   after = check (f, text);
-  g_assert_cmpuint (count_rule (after, CS_RULE_PUPIL_NAME), ==, 1);
-  g_assert_nonnull (find (after, CS_RULE_PUPIL_NAME, "Evie Thompson"));
+  g_assert_cmpuint (cs_test_count_rule (after, CS_RULE_PUPIL_NAME), ==, 1);
+  g_assert_nonnull (cs_test_find (after, CS_RULE_PUPIL_NAME, "Evie Thompson"));
 }
 
 static void
@@ -282,10 +253,10 @@ test_roster_change_is_picked_up (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpuint (count_rule (before, CS_RULE_PUPIL_NAME), ==, 0);
+  g_assert_cmpuint (cs_test_count_rule (before, CS_RULE_PUPIL_NAME), ==, 0);
   g_assert_true (cs_roster_load_data (f->roster, csv, strlen (csv), &error));
   after = check (f, text);
-  g_assert_cmpuint (count_rule (after, CS_RULE_PUPIL_NAME), ==, 1);
+  g_assert_cmpuint (cs_test_count_rule (after, CS_RULE_PUPIL_NAME), ==, 1);
 }
 
 int

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "cs-core.h"
+#include "cs-test-findings.h"
 
 static CsSpelling *spelling;
 
@@ -50,34 +50,6 @@ check_on (Fixture    *f,
   return cs_checker_check (f->checker, text, -1, platform);
 }
 
-static CsFinding *
-find_rule (GPtrArray  *findings,
-           const char *rule)
-{
-  for (guint i = 0; i < findings->len; i++)
-    {
-      CsFinding *finding = g_ptr_array_index (findings, i);
-
-      if (g_str_equal (finding->rule, rule))
-        return finding;
-    }
-
-  return NULL;
-}
-
-static guint
-count_rule (GPtrArray  *findings,
-            const char *rule)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < findings->len; i++)
-    if (g_str_equal (((CsFinding *) g_ptr_array_index (findings, i))->rule, rule))
-      n++;
-
-  return n;
-}
-
 /* @expected must be covered by a finding of @rule. */
 static void
 assert_flags (Fixture    *f,
@@ -110,7 +82,7 @@ assert_clean (Fixture    *f,
               const char *text)
 {
   g_autoptr(GPtrArray) found = check_on (f, text, CS_PLATFORM_FACEBOOK);
-  CsFinding *finding = find_rule (found, rule);
+  CsFinding *finding = cs_test_find (found, rule, NULL);
 
   if (finding != NULL)
     g_error ("expected no %s, found “%s” in: %s", rule, finding->text, text);
@@ -148,7 +120,7 @@ test_addresses_and_birth_dates (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) two = NULL;
 
   two = check_on (f, "The sale is at 27 Meadow Close, GL7 4RN on Saturday.", CS_PLATFORM_FACEBOOK);
-  g_assert_cmpuint (count_rule (two, CS_RULE_PERSONAL_DATA), ==, 2);
+  g_assert_cmpuint (cs_test_count_rule (two, CS_RULE_PERSONAL_DATA), ==, 2);
 
   assert_flags (f, CS_RULE_PERSONAL_DATA, "The family live on Orchard Lane, opposite the Co-op.", "live on Orchard Lane");
   assert_flags (f, CS_RULE_PERSONAL_DATA, "Happy birthday, born 14.11.2018!", "14.11.2018");
@@ -198,8 +170,8 @@ test_offensive_language (Fixture *f, gconstpointer data)
   CsFinding *finding;
 
   hell = check_on (f, "Bloody hell, what a week.", CS_PLATFORM_FACEBOOK);
-  g_assert_cmpuint (count_rule (hell, CS_RULE_OFFENSIVE_LANGUAGE), ==, 1);
-  finding = find_rule (hell, CS_RULE_OFFENSIVE_LANGUAGE);
+  g_assert_cmpuint (cs_test_count_rule (hell, CS_RULE_OFFENSIVE_LANGUAGE), ==, 1);
+  finding = cs_test_find (hell, CS_RULE_OFFENSIVE_LANGUAGE, NULL);
   g_assert_cmpstr (finding->text, ==, "Bloody hell");
 
   assert_flags (f, CS_RULE_OFFENSIVE_LANGUAGE, "Someone will break an ankle in that crap.", "crap");
@@ -226,14 +198,14 @@ test_confidential (Fixture *f, gconstpointer data)
 
   /* An announced farewell is not a secret. */
   farewell = check_on (f, "Mrs Jones will be retiring this summer after 30 years – thank you!", CS_PLATFORM_FACEBOOK);
-  g_assert_null (find_rule (farewell, CS_RULE_CONFIDENTIAL));
+  g_assert_null (cs_test_find (farewell, CS_RULE_CONFIDENTIAL, NULL));
 }
 
 static void
 test_mentions (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) found = check_on (f, "Thanks @AshcombePE for hosting!", CS_PLATFORM_X);
-  CsFinding *finding = find_rule (found, CS_RULE_MENTION);
+  CsFinding *finding = cs_test_find (found, CS_RULE_MENTION, NULL);
 
   g_assert_nonnull (finding);
   g_assert_cmpstr (finding->text, ==, "@AshcombePE");
@@ -246,7 +218,7 @@ static void
 test_external_links (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) found = check_on (f, "Buy online at https://www.raffleworks.co.uk/hollybank-xmas. Thanks!", CS_PLATFORM_X);
-  CsFinding *finding = find_rule (found, CS_RULE_EXTERNAL_LINK);
+  CsFinding *finding = cs_test_find (found, CS_RULE_EXTERNAL_LINK, NULL);
 
   g_assert_nonnull (finding);
   g_assert_cmpstr (finding->text, ==, "https://www.raffleworks.co.uk/hollybank-xmas");
@@ -271,29 +243,29 @@ test_length (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) link = NULL;
   CsFinding *finding;
 
-  g_assert_null (find_rule (ok, CS_RULE_LENGTH));
-  finding = find_rule (bad, CS_RULE_LENGTH);
+  g_assert_null (cs_test_find (ok, CS_RULE_LENGTH, NULL));
+  finding = cs_test_find (bad, CS_RULE_LENGTH, NULL);
   g_assert_nonnull (finding);
   g_assert_cmpint (finding->severity, ==, CS_SEVERITY_ERROR);
   /* The underline starts where the post goes over the limit. */
   g_assert_cmpuint (finding->start, ==, 280);
   g_assert_cmpuint (finding->end, ==, 281);
   g_assert_nonnull (strstr (finding->message, "281"));
-  g_assert_null (find_rule (mastodon, CS_RULE_LENGTH));
+  g_assert_null (cs_test_find (mastodon, CS_RULE_LENGTH, NULL));
 
   /* 260 characters and a 11-character link that X counts as 23: 284. */
   short_link = g_strconcat (padding, " bit.ly/hbk6", NULL);
   link = check_on (f, short_link, CS_PLATFORM_X);
-  g_assert_nonnull (find_rule (link, CS_RULE_LENGTH));
+  g_assert_nonnull (cs_test_find (link, CS_RULE_LENGTH, NULL));
 }
 
 static void
 test_spelling (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) found = check_on (f, "Tins are gratefully recieved at Hollybank by the PTA, thank you!", CS_PLATFORM_X);
-  CsFinding *finding = find_rule (found, CS_RULE_SPELLING);
+  CsFinding *finding = cs_test_find (found, CS_RULE_SPELLING, NULL);
 
-  g_assert_cmpuint (count_rule (found, CS_RULE_SPELLING), ==, 1);
+  g_assert_cmpuint (cs_test_count_rule (found, CS_RULE_SPELLING), ==, 1);
   g_assert_cmpstr (finding->text, ==, "recieved");
   g_assert_cmpint (finding->severity, ==, CS_SEVERITY_WARNING);
   /* Suggestions are computed only when asked for. */
@@ -321,9 +293,9 @@ test_overrides (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   found = check_on (f, text, CS_PLATFORM_X);
-  g_assert_cmpint (find_rule (found, CS_RULE_MENTION)->severity, ==, CS_SEVERITY_ERROR);
-  g_assert_cmpstr (find_rule (found, CS_RULE_CONFIDENTIAL)->text, ==, "Bake Off");
-  g_assert_null (find_rule (found, CS_RULE_SPELLING));
+  g_assert_cmpint (cs_test_find (found, CS_RULE_MENTION, NULL)->severity, ==, CS_SEVERITY_ERROR);
+  g_assert_cmpstr (cs_test_find (found, CS_RULE_CONFIDENTIAL, NULL)->text, ==, "Bake Off");
+  g_assert_null (cs_test_find (found, CS_RULE_SPELLING, NULL));
 }
 
 static void

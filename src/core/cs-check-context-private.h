@@ -71,6 +71,22 @@ CsRawFinding *cs_check_context_add    (CsCheckContext *ctx,
 gboolean     cs_check_context_rule_on (CsCheckContext *ctx,
                                        const char     *rule);
 
+typedef enum
+{
+  CS_SPAN_OVERLAPS,  /* the finding and the range share a byte */
+  CS_SPAN_WITHIN,    /* the finding lies inside the range */
+  CS_SPAN_COVERS,    /* the finding covers the whole range */
+} CsSpanRelation;
+
+/* TRUE if a finding of @rule (or of @rule2, when not NULL) found so far
+ * stands in @relation to the byte range @start to @end. */
+gboolean     cs_check_context_has     (CsCheckContext *ctx,
+                                       const char     *rule,
+                                       const char     *rule2,
+                                       guint           start,
+                                       guint           end,
+                                       CsSpanRelation  relation);
+
 /* Words of @text folded for comparison: lower case, without accents, with ’ as '. */
 char        *cs_fold_word             (const char     *word,
                                        gssize          len);
@@ -96,6 +112,10 @@ void         cs_sentence_bounds       (CsCheckContext *ctx,
  * apostrophes where it says ', whole words only, ignoring case. */
 GRegex      *cs_compile_patterns      (const char * const *patterns,
                                        const char * const *phrases);
+
+/* Shared by the masks and the rules that report what they mask. */
+GRegex *cs_check_email_regex   (void);
+GRegex *cs_check_handle_regex  (void);
 
 void cs_check_masks            (CsCheckContext *ctx);
 void cs_check_tokenize         (CsCheckContext *ctx);

@@ -69,6 +69,43 @@ cs_check_context_rule_on (CsCheckContext *ctx,
   return r != NULL && r->severity != CS_SEVERITY_OFF;
 }
 
+gboolean
+cs_check_context_has (CsCheckContext *ctx,
+                      const char     *rule,
+                      const char     *rule2,
+                      guint           start,
+                      guint           end,
+                      CsSpanRelation  relation)
+{
+  for (guint i = 0; i < ctx->raw->len; i++)
+    {
+      CsRawFinding *raw = g_ptr_array_index (ctx->raw, i);
+      gboolean related;
+
+      if (!g_str_equal (raw->rule, rule) && (rule2 == NULL || !g_str_equal (raw->rule, rule2)))
+        continue;
+
+      switch (relation)
+        {
+        case CS_SPAN_WITHIN:
+          related = raw->start >= start && raw->end <= end;
+          break;
+        case CS_SPAN_COVERS:
+          related = raw->start <= start && raw->end >= end;
+          break;
+        case CS_SPAN_OVERLAPS:
+        default:
+          related = raw->start < end && raw->end > start;
+          break;
+        }
+
+      if (related)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 is_word_char (gunichar c)
 {
@@ -275,16 +312,10 @@ cs_check_masks (CsCheckContext *ctx)
 }
 
 GRegex *
-cs_check_email_regex (void);
-
-GRegex *
 cs_check_email_regex (void)
 {
   return email_regex ();
 }
-
-GRegex *
-cs_check_handle_regex (void);
 
 GRegex *
 cs_check_handle_regex (void)

@@ -9,8 +9,6 @@
 #include "cs-check-context-private.h"
 #include "cs-url.h"
 
-GRegex *cs_check_handle_regex (void);
-
 static gboolean
 is_school_host (CsCheckContext *ctx,
                 const char     *host)

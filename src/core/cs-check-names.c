@@ -405,6 +405,23 @@ add_match (CsCheckContext *ctx,
     g_ptr_array_add (raw->suggestions, g_strdup ("one of our pupils"));
 }
 
+static void
+set_match (CsCheckContext *ctx,
+           NameMatch      *m,
+           guint           first,
+           guint           last,
+           CsNameEntry    *entry,
+           MatchKind       kind)
+{
+  m->first = first;
+  m->last = last;
+  m->start = cs_token_at (ctx, first)->start;
+  m->end = cs_token_at (ctx, last)->end;
+  m->entry = entry;
+  m->kind = kind;
+  m->n_people = 1;
+}
+
 /* "Mrs Farrant", "Mr Park": a title names an adult. Returns the last token. */
 static gboolean
 match_title (CsCheckContext *ctx,
@@ -436,13 +453,7 @@ match_title (CsCheckContext *ctx,
       /* With several staff of one surname, the one without consent decides. */
       if (!found || (entry->may_be_named == FALSE && m->kind == MATCH_ALLOWED))
         {
-          m->first = i;
-          m->last = last;
-          m->start = t->start;
-          m->end = cs_token_at (ctx, last)->end;
-          m->entry = entry;
-          m->kind = kind_for (ctx, entry, TRUE);
-          m->n_people = 1;
+          set_match (ctx, m, i, last, entry, kind_for (ctx, entry, TRUE));
           found = TRUE;
         }
     }
@@ -457,13 +468,7 @@ match_title (CsCheckContext *ctx,
       if (entry->person->role != CS_ROLE_STAFF || !match_words (ctx, i + 1, entry->forename, &last))
         continue;
 
-      m->first = i;
-      m->last = last;
-      m->start = t->start;
-      m->end = cs_token_at (ctx, last)->end;
-      m->entry = entry;
-      m->kind = kind_for (ctx, entry, TRUE);
-      m->n_people = 1;
+      set_match (ctx, m, i, last, entry, kind_for (ctx, entry, TRUE));
       found = TRUE;
     }
 
@@ -562,13 +567,7 @@ match_full (CsCheckContext *ctx,
 
           if (!found || (last > m->last) || (m->kind == MATCH_ALLOWED && kind_for (ctx, entry, TRUE) != MATCH_ALLOWED))
             {
-              m->first = i;
-              m->last = last;
-              m->start = cs_token_at (ctx, i)->start;
-              m->end = cs_token_at (ctx, last)->end;
-              m->entry = entry;
-              m->kind = kind_for (ctx, entry, TRUE);
-              m->n_people = 1;
+              set_match (ctx, m, i, last, entry, kind_for (ctx, entry, TRUE));
               found = TRUE;
             }
         }
@@ -608,13 +607,7 @@ match_initial (CsCheckContext *ctx,
       if (!match_words (ctx, i + 1, entry->surname, &last))
         continue;
 
-      m->first = i;
-      m->last = last;
-      m->start = t->start;
-      m->end = cs_token_at (ctx, last)->end;
-      m->entry = entry;
-      m->kind = kind_for (ctx, entry, TRUE);
-      m->n_people = 1;
+      set_match (ctx, m, i, last, entry, kind_for (ctx, entry, TRUE));
       return TRUE;
     }
 

@@ -8,8 +8,6 @@
 
 #include "cs-check-context-private.h"
 
-GRegex *cs_check_email_regex (void);
-
 typedef struct
 {
   const char *detail;
@@ -169,22 +167,6 @@ is_school_email (CsCheckContext *ctx,
   return FALSE;
 }
 
-static gboolean
-overlaps_raw (CsCheckContext *ctx,
-              guint           start,
-              guint           end)
-{
-  for (guint i = 0; i < ctx->raw->len; i++)
-    {
-      CsRawFinding *raw = g_ptr_array_index (ctx->raw, i);
-
-      if (g_str_equal (raw->rule, CS_RULE_PERSONAL_DATA) && raw->start < end && raw->end > start)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static void
 add (CsCheckContext *ctx,
      guint           start,
@@ -193,7 +175,7 @@ add (CsCheckContext *ctx,
 {
   CsRawFinding *raw;
 
-  if (overlaps_raw (ctx, start, end))
+  if (cs_check_context_has (ctx, CS_RULE_PERSONAL_DATA, NULL, start, end, CS_SPAN_OVERLAPS))
     return;
 
   raw = cs_check_context_add (ctx, CS_RULE_PERSONAL_DATA, start, end, detail);

@@ -97,23 +97,6 @@ any_in (CsCheckContext *ctx,
   return spans->len > 0;
 }
 
-static gboolean
-name_in (CsCheckContext *ctx,
-         guint           from,
-         guint           to)
-{
-  for (guint i = 0; i < ctx->raw->len; i++)
-    {
-      CsRawFinding *raw = g_ptr_array_index (ctx->raw, i);
-
-      if ((g_str_equal (raw->rule, CS_RULE_PUPIL_NAME) || g_str_equal (raw->rule, CS_RULE_STAFF_NAME)) &&
-          raw->start >= from && raw->end <= to)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* Adds @spans as findings of @rule. Spans in one sentence become one finding
  * when @join_sentence is set ("in hospital … with his asthma" is one
  * disclosure), or only when nothing but spaces parts them otherwise. */
@@ -185,7 +168,7 @@ check_sensitive (CsCheckContext *ctx,
       cs_sentence_bounds (ctx, span->start, &s, &e);
       /* A name always makes it personal; otherwise a pronoun does, unless the
        * sentence speaks of anyone ("if your child might be a young carer"). */
-      if (name_in (ctx, s, e) ||
+      if (cs_check_context_has (ctx, CS_RULE_PUPIL_NAME, CS_RULE_STAFF_NAME, s, e, CS_SPAN_WITHIN) ||
           anchors == NULL ||
           (any_in (ctx, anchors, s, e) && (general == NULL || !any_in (ctx, general, s, e))))
         g_array_append_val (kept, *span);

@@ -57,24 +57,6 @@ word_ok (CsSpelling *spelling,
 
   return TRUE;
 }
-
-/* Words inside a spelled-out email address or a link are not prose. */
-static gboolean
-covered (CsCheckContext *ctx,
-         const CsToken  *t)
-{
-  for (guint i = 0; i < ctx->raw->len; i++)
-    {
-      CsRawFinding *raw = g_ptr_array_index (ctx->raw, i);
-
-      if (raw->start <= t->start && raw->end >= t->end &&
-          (g_str_equal (raw->rule, CS_RULE_PERSONAL_DATA) || g_str_equal (raw->rule, CS_RULE_EXTERNAL_LINK)))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 void
 cs_check_spelling (CsCheckContext *ctx)
 {
@@ -89,7 +71,7 @@ cs_check_spelling (CsCheckContext *ctx)
        * a dictionary can judge. */
       if (t->flags & (CS_TOKEN_MASKED | CS_TOKEN_HASHTAG | CS_TOKEN_NUMBER | CS_TOKEN_ALL_CAPS | CS_TOKEN_MIXED_CAPS))
         continue;
-      if (t->end - t->start < 2 || covered (ctx, t))
+      if (t->end - t->start < 2 || cs_check_context_has (ctx, CS_RULE_PERSONAL_DATA, CS_RULE_EXTERNAL_LINK, t->start, t->end, CS_SPAN_COVERS))
         continue;
 
       if (!word_ok (ctx->spelling, ctx->text + t->start, t->end - t->start))

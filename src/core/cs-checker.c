@@ -8,6 +8,7 @@
 
 #include "cs-check-context-private.h"
 #include "cs-checker.h"
+#include "cs-unicode-private.h"
 
 /* What a check reads besides the text, rebuilt only when the roster or the
  * policy changes. It is immutable and refcounted, so worker threads can go
@@ -239,7 +240,6 @@ offset_compare (gconstpointer a,
 static GPtrArray *
 finish (CsChecker      *self,
         CsCheckContext *ctx,
-        guint           base_bytes,
         guint           base_chars)
 {
   GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
@@ -288,27 +288,10 @@ finish (CsChecker      *self,
       *o->out = base_chars + chars;
     }
 
-  (void) base_bytes;
   g_ptr_array_sort (findings, cs_finding_compare);
 
   return findings;
 }
-
-/* Code points in the first @len bytes of valid UTF-8: every byte that does
- * not continue a sequence starts one. A loop the compiler can vectorise,
- * since the composer asks this for every paragraph it re-checks. */
-static guint
-count_chars (const char *text,
-             gsize       len)
-{
-  guint n = 0;
-
-  for (gsize i = 0; i < len; i++)
-    n += ((guchar) text[i] & 0xC0) != 0x80;
-
-  return n;
-}
-
 static void
 run_rules (CsChecker      *self,
            Snapshot       *snapshot,
@@ -348,11 +331,11 @@ cs_checker_check_range (CsChecker  *self,
   start = MIN (start, end);
 
   snapshot = get_snapshot (self);
-  base_chars = count_chars (text, start);
+  base_chars = cs_utf8_count_chars (text, start);
 
   cs_check_context_init (&ctx, text + start, end - start);
   run_rules (self, snapshot, &ctx);
-  findings = finish (self, &ctx, start, base_chars);
+  findings = finish (self, &ctx, base_chars);
   cs_check_context_clear (&ctx);
 
   return findings;

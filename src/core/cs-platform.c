@@ -5,6 +5,7 @@
  */
 
 #include "cs-platform.h"
+#include "cs-unicode-private.h"
 #include "cs-grapheme-private.h"
 #include "cs-url.h"
 
@@ -405,17 +406,6 @@ count_x (const char *text,
 }
 
 static inline gboolean
-is_word_char (gunichar c)
-{
-  if (c < 0x80)
-    return g_ascii_isalnum (c) || c == '_';
-
-  return g_unichar_isalnum (c) ||
-         g_unichar_ismark (c) ||
-         g_unichar_type (c) == G_UNICODE_CONNECT_PUNCTUATION;
-}
-
-static inline gboolean
 is_username_char (char c)
 {
   return g_ascii_isalnum (c) || c == '_';
@@ -446,7 +436,7 @@ match_remote_mention (const char *text,
       while (start > 0 && ((guchar) text[start] & 0xC0) == 0x80 && at - start < 4)
         start--;
       c = cs_utf8_decode (text + start, at - start, &n_bytes);
-      if (start + n_bytes == at && (is_word_char (c) || c == '=' || c == '/'))
+      if (start + n_bytes == at && (cs_unichar_is_word_char (c) || c == '=' || c == '/'))
         return FALSE;
     }
 
@@ -471,7 +461,7 @@ match_remote_mention (const char *text,
   while (p < len)
     {
       c = cs_utf8_decode (text + p, len - p, &n_bytes);
-      if (is_word_char (c))
+      if (cs_unichar_is_word_char (c))
         last_word_end = p + n_bytes;
       else if (c != '.' && c != '-')
         break;
@@ -581,21 +571,6 @@ count_mastodon (const char *text,
 
   return cs_grapheme_counter_get_count (&counter);
 }
-
-/* Valid UTF-8 has one lead byte per code point. This is a plain loop the
- * compiler can vectorise, several times quicker than g_utf8_strlen(). */
-static guint
-count_code_points (const char *text,
-                   gsize       len)
-{
-  guint n = 0;
-
-  for (gsize i = 0; i < len; i++)
-    n += ((guchar) text[i] & 0xC0) != 0x80;
-
-  return n;
-}
-
 guint
 cs_platform_count (CsPlatform  platform,
                    const char *text,
@@ -641,7 +616,7 @@ cs_platform_count (CsPlatform  platform,
       return cs_count_graphemes (text, ulen);
 
     case CS_PLATFORM_FACEBOOK:
-      return count_code_points (text, ulen);
+      return cs_utf8_count_chars (text, ulen);
 
     case CS_N_PLATFORMS:
     default:

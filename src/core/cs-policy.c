@@ -12,18 +12,12 @@
 
 #define DEFAULT_POLICY_RESOURCE "/io/github/countersign/Countersign/policies/default.json"
 
-/* The policy is kept as the merged JSON tree and, beside it, the parsed form
- * the checker reads. A school's file is merged into a copy of the tree and
- * parsed in full before anything is replaced, so a bad file changes nothing. */
-struct _CsPolicy
+/* Everything parsed from one tree; swapped into the policy as a whole. */
+typedef struct
 {
-  GObject     parent_instance;
-
-  JsonNode   *tree;
-  GPtrArray  *rules;          /* CsPolicyRule, in file order */
-  GHashTable *rules_by_id;    /* id → CsPolicyRule (owned by rules) */
+  GPtrArray  *rules;
+  GHashTable *rules_by_id;
   GStrv       rule_ids;
-
   char       *school_name;
   GStrv       domains;
   GStrv       emails;
@@ -34,6 +28,17 @@ struct _CsPolicy
   gboolean    allow_consented_first_names;
   GArray     *platforms;
   GHashTable *roster_columns;
+} Parsed;
+
+/* The policy is kept as the merged JSON tree and, beside it, the parsed form
+ * the checker reads. A school's file is merged into a copy of the tree and
+ * parsed in full before anything is replaced, so a bad file changes nothing. */
+struct _CsPolicy
+{
+  GObject     parent_instance;
+
+  JsonNode   *tree;
+  Parsed      p;
   guint       generation;
 };
 
@@ -57,24 +62,6 @@ cs_policy_rule_free (CsPolicyRule *rule)
   g_free (rule);
 }
 
-/* Everything parsed from one tree; swapped into the policy as a whole. */
-typedef struct
-{
-  GPtrArray  *rules;
-  GHashTable *rules_by_id;
-  GStrv       rule_ids;
-  char       *school_name;
-  GStrv       domains;
-  GStrv       emails;
-  GStrv       phones;
-  GStrv       postcodes;
-  GStrv       handles;
-  GStrv       words;
-  gboolean    allow_consented_first_names;
-  GArray     *platforms;
-  GHashTable *roster_columns;
-} Parsed;
-
 static void
 parsed_clear (Parsed *p)
 {
@@ -96,13 +83,8 @@ static void
 cs_policy_finalize (GObject *object)
 {
   CsPolicy *self = CS_POLICY (object);
-  Parsed p = {
-    self->rules, self->rules_by_id, self->rule_ids, self->school_name, self->domains,
-    self->emails, self->phones, self->postcodes, self->handles, self->words,
-    FALSE, self->platforms, self->roster_columns,
-  };
 
-  parsed_clear (&p);
+  parsed_clear (&self->p);
   g_clear_pointer (&self->tree, json_node_unref);
 
   G_OBJECT_CLASS (cs_policy_parent_class)->finalize (object);
@@ -466,25 +448,9 @@ static void
 apply_parsed (CsPolicy *self,
               Parsed   *p)
 {
-  Parsed old = {
-    self->rules, self->rules_by_id, self->rule_ids, self->school_name, self->domains,
-    self->emails, self->phones, self->postcodes, self->handles, self->words,
-    FALSE, self->platforms, self->roster_columns,
-  };
+  Parsed old = self->p;
 
-  self->rules = p->rules;
-  self->rules_by_id = p->rules_by_id;
-  self->rule_ids = p->rule_ids;
-  self->school_name = p->school_name;
-  self->domains = p->domains;
-  self->emails = p->emails;
-  self->phones = p->phones;
-  self->postcodes = p->postcodes;
-  self->handles = p->handles;
-  self->words = p->words;
-  self->allow_consented_first_names = p->allow_consented_first_names;
-  self->platforms = p->platforms;
-  self->roster_columns = p->roster_columns;
+  self->p = *p;
   self->generation++;
 
   memset (p, 0, sizeof *p);
@@ -559,7 +525,7 @@ cs_policy_load_data (CsPolicy    *self,
     return invalid (error, name, "the file must hold one object in curly brackets");
 
   merged = merge_nodes (self->tree, over);
-  if (!parse_tree (merged, name, TRUE, self->rules_by_id, &p, error))
+  if (!parse_tree (merged, name, TRUE, self->p.rules_by_id, &p, error))
     {
       parsed_clear (&p);
       return FALSE;
@@ -597,7 +563,7 @@ cs_policy_get_rule (CsPolicy   *self,
 {
   g_return_val_if_fail (CS_IS_POLICY (self), NULL);
 
-  return g_hash_table_lookup (self->rules_by_id, id);
+  return g_hash_table_lookup (self->p.rules_by_id, id);
 }
 
 const char * const *
@@ -605,7 +571,7 @@ cs_policy_get_rule_ids (CsPolicy *self)
 {
   g_return_val_if_fail (CS_IS_POLICY (self), NULL);
 
-  return (const char * const *) self->rule_ids;
+  return (const char * const *) self->p.rule_ids;
 }
 
 const char *
@@ -613,7 +579,7 @@ cs_policy_get_school_name (CsPolicy *self)
 {
   g_return_val_if_fail (CS_IS_POLICY (self), NULL);
 
-  return self->school_name;
+  return self->p.school_name;
 }
 
 #define STRV_GETTER(field) \
@@ -621,7 +587,7 @@ cs_policy_get_school_name (CsPolicy *self)
   cs_policy_get_school_##field (CsPolicy *self) \
   { \
     g_return_val_if_fail (CS_IS_POLICY (self), NULL); \
-    return (const char * const *) self->field; \
+    return (const char * const *) self->p.field; \
   }
 
 STRV_GETTER (domains)
@@ -636,7 +602,7 @@ cs_policy_get_allow_consented_first_names (CsPolicy *self)
 {
   g_return_val_if_fail (CS_IS_POLICY (self), FALSE);
 
-  return self->allow_consented_first_names;
+  return self->p.allow_consented_first_names;
 }
 
 GArray *
@@ -644,7 +610,7 @@ cs_policy_get_platforms (CsPolicy *self)
 {
   g_return_val_if_fail (CS_IS_POLICY (self), NULL);
 
-  return self->platforms;
+  return self->p.platforms;
 }
 
 GHashTable *
@@ -652,7 +618,7 @@ cs_policy_get_roster_columns (CsPolicy *self)
 {
   g_return_val_if_fail (CS_IS_POLICY (self), NULL);
 
-  return self->roster_columns;
+  return self->p.roster_columns;
 }
 
 guint

@@ -5,6 +5,7 @@
  */
 
 #include "cs-url.h"
+#include "cs-unicode-private.h"
 #include "cs-grapheme-private.h"
 
 #include <string.h>
@@ -43,17 +44,6 @@ typedef struct
   gsize prev_label_start;
   gsize last_label_start;
 } Host;
-
-static inline gboolean
-is_word_char (gunichar c)
-{
-  if (c < 0x80)
-    return g_ascii_isalnum (c) || c == '_';
-
-  return g_unichar_isalnum (c) ||
-         g_unichar_ismark (c) ||
-         g_unichar_type (c) == G_UNICODE_CONNECT_PUNCTUATION;
-}
 
 static gunichar
 char_before (const char *text,
@@ -94,7 +84,7 @@ start_kind (const char *text,
   /* Inside a word, a handle, a cashtag or a hashtag nothing starts. The
    * domain of an email address comes after an @, so this is also what
    * keeps "office@school.sch.uk" from being a link. */
-  if (is_word_char (prev))
+  if (cs_unichar_is_word_char (prev))
     return START_NONE;
 
   switch (prev)
@@ -403,7 +393,7 @@ match_link_at (const char *text,
       if (host.end < len)
         {
           next = cs_utf8_decode (text + host.end, len - host.end, &n_bytes);
-          if (next == '@' || next == 0xFF20 || is_word_char (next))
+          if (next == '@' || next == 0xFF20 || cs_unichar_is_word_char (next))
             return FALSE;
         }
     }
