@@ -209,6 +209,7 @@ test_mentions (Fixture *f, gconstpointer data)
 
   g_assert_nonnull (finding);
   g_assert_cmpstr (finding->text, ==, "@AshcombePE");
+  g_assert_cmpstr (g_ptr_array_index (finding->suggestions, 0), ==, "AshcombePE");
   g_assert_cmpint (finding->severity, ==, CS_SEVERITY_WARNING);
 
   assert_clean (f, CS_RULE_MENTION, "Email office@hollybank.sch.uk, or follow @HollybankPri.");

@@ -71,7 +71,14 @@ cs_check_links (CsCheckContext *ctx)
 
           g_match_info_fetch_pos (info, 0, &s, &e);
           if (!is_school_handle (ctx, ctx->text + s, e - s))
-            cs_check_context_add (ctx, CS_RULE_MENTION, s, e, NULL);
+            {
+              CsRawFinding *raw = cs_check_context_add (ctx, CS_RULE_MENTION, s, e, NULL);
+              const char *at = memchr (ctx->text + s + 1, '@', e - s - 1);
+
+              /* The fix: the name without the tag. */
+              raw->suggestions = g_ptr_array_new_with_free_func (g_free);
+              g_ptr_array_add (raw->suggestions, g_strndup (ctx->text + s + 1, (at ? at - ctx->text : e) - s - 1));
+            }
         }
     }
 }
