@@ -105,6 +105,23 @@ static const char * const praise[][5] = {
   { "by", "made", NULL },
 };
 
+/* "the legend of Tristan", "the story of Jonah": a character, not a pupil. */
+static const char * const story_words[] = {
+  "legend", "story", "tale", "tales", "life", "adventures", "book", "myth", "ballad", "song", "poem", "play",
+  "diary", "voyage", "journey", "death", "birth", "history", "saint", "feast", NULL
+};
+
+/* Third-person pronouns that show a sentence is about a person. */
+static const char * const person_pronouns[] = {
+  "he", "him", "his", "she", "her", "hers", "himself", "herself", NULL
+};
+
+/* Verbs straight after a subject. */
+static const char * const subject_verbs[] = {
+  "has", "had", "is", "was", "will", "would", "can", "could", "did", "does", "loves", "loved", "enjoys",
+  "enjoyed", "needs", "needed", "wants", "wanted", "made", "came", "went", "said", "told", "tried", NULL
+};
+
 static const char * const family_words[] = {
   "mum", "mummy", "dad", "daddy", "mother", "father", "parents", "parent", "family", "brother", "sister",
   "nan", "nanna", "nanny", "gran", "granny", "grandma", "grandad", "grandpa", "grandparents", "carer",
@@ -221,8 +238,9 @@ class_after (CsCheckContext *ctx,
   if (g_strcmp0 (next, "in") == 0 && g_strcmp0 (after, "the") == 0 && in_list (folded_at (ctx, last + 3), place_words))
     return TRUE;
 
-  /* "Mark, our Year 6 teacher" */
-  if (g_strcmp0 (next, "our") == 0 && cs_token_gap_has (ctx, last, ","))
+  /* "Mark, our Year 6 teacher", "Robin, their class teacher" */
+  if ((g_strcmp0 (next, "our") == 0 || g_strcmp0 (next, "their") == 0 || g_strcmp0 (next, "the") == 0 ||
+       g_strcmp0 (next, "your") == 0) && cs_token_gap_has (ctx, last, ","))
     for (guint k = last + 2; k <= last + 5; k++)
       {
         if (in_list (folded_at (ctx, k), role_nouns))
@@ -234,6 +252,46 @@ class_after (CsCheckContext *ctx,
   /* Y3, Yr3 */
   if (next != NULL && next[0] == 'y' && g_ascii_isdigit (next[strlen (next) - 1]) && strlen (next) <= 4)
     return TRUE;
+
+  return FALSE;
+}
+
+/* TRUE when nothing but punctuation follows the 's of token @i: no noun. */
+static gboolean
+possessive_stands_alone (CsCheckContext *ctx,
+                         guint           i)
+{
+  const CsToken *t = cs_token_at (ctx, i);
+  const CsToken *next = cs_token_at (ctx, i + 1);
+  const char *p = ctx->text + t->end;
+  const char *end = next != NULL ? ctx->text + next->start : ctx->text + ctx->len;
+
+  /* Step over the apostrophe and the s. */
+  p = g_utf8_next_char (p);
+  if (p < end)
+    p++;
+
+  if (p >= end)
+    return next == NULL;
+
+  for (; p < end; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+pronoun_later (CsCheckContext *ctx,
+               guint           i)
+{
+  for (guint k = i; k < ctx->tokens->len; k++)
+    {
+      if (k > i && (cs_token_at (ctx, k)->flags & CS_TOKEN_SENTENCE_START))
+        break;
+      if (in_list (cs_token_at (ctx, k)->folded, person_pronouns))
+        return TRUE;
+    }
 
   return FALSE;
 }
@@ -275,7 +333,24 @@ evidence (CsCheckContext *ctx,
     score += 1;
 
   if ((t->flags & CS_TOKEN_POSSESSIVE) && (t->flags & CS_TOKEN_CAPITALISED))
-    score += 1;
+    {
+      score += 1;
+      /* "The best one is Sunday's." A possessive standing alone belongs to someone. */
+      if (possessive_stands_alone (ctx, i))
+        score += 1;
+    }
+
+  /* "#GoHunter", "Go Hunter!" */
+  if ((t->flags & CS_TOKEN_CAPITALISED) && g_strcmp0 (prev, "go") == 0 && i > 0 &&
+      ((cs_token_at (ctx, i - 1)->flags & CS_TOKEN_HASHTAG) || cs_token_gap_is_space (ctx, i - 1)) &&
+      (next == NULL || cs_token_gap_has (ctx, i, "!#") || (next->flags & CS_TOKEN_HASHTAG) == 0))
+    score += 2;
+
+  /* "Cliff has been finding things tricky, so we've referred him": a subject
+   * with a verb, and he or she later in the sentence. */
+  if ((t->flags & CS_TOKEN_CAPITALISED) && same_sentence_next && cs_token_gap_is_space (ctx, i) &&
+      in_list (next->folded, subject_verbs) && pronoun_later (ctx, i + 1))
+    score += 2;
 
   return score;
 }
@@ -661,6 +736,14 @@ match_single (CsCheckContext *ctx,
     return FALSE;
 
   next = cs_token_at (ctx, last + 1);
+  if (i >= 2 && g_strcmp0 (folded_at (ctx, i - 1), "of") == 0 && in_list (folded_at (ctx, i - 2), story_words))
+    {
+      m->first = i;
+      m->last = last;
+      m->kind = MATCH_NONE;
+      return TRUE;
+    }
+
   m->first = i;
   m->last = last;
   m->start = t->start;
@@ -694,10 +777,16 @@ match_single (CsCheckContext *ctx,
       /* In lower case an ordinary word is just that ("from dawn till dusk"),
        * unless the words around it leave no doubt: "happy birthday to hazel
        * in year 1" is typed by someone who skips capitals altogether. */
-      if (!(t->flags & CS_TOKEN_CAPITALISED) && (*score_out < 2 * ENOUGH || !lower_case_sentence (ctx, i)))
+      if (!(t->flags & CS_TOKEN_CAPITALISED))
         {
-          m->kind = MATCH_NONE;
-          return TRUE;
+          if (!lower_case_sentence (ctx, i))
+            {
+              m->kind = MATCH_NONE;
+              return TRUE;
+            }
+          /* Short of that, it waits for the same name elsewhere in the post. */
+          if (*score_out < 2 * ENOUGH)
+            *score_out = MIN (*score_out, ENOUGH - 1);
         }
     }
 
@@ -909,10 +998,19 @@ cs_check_names (CsCheckContext *ctx)
       Pending *p = &g_array_index (pending, Pending, k);
       const char *word = cs_token_at (ctx, p->match.first)->folded;
 
-      if (!(cs_token_at (ctx, p->match.first)->flags & CS_TOKEN_CAPITALISED))
+      const CsToken *prev = p->match.first > 0 ? cs_token_at (ctx, p->match.first - 1) : NULL;
+
+      if (!(cs_token_at (ctx, p->match.first)->flags & CS_TOKEN_CAPITALISED) && !lower_case_sentence (ctx, p->match.first))
         continue;
       /* "Hope you all…", "Mark your calendars", "May we…": a verb, not her. */
       if (cs_token_gap_is_space (ctx, p->match.last) && in_list (folded_at (ctx, p->match.last + 1), pronouns))
+        continue;
+      /* "for April in Cornwall", "until Christmas Eve": a date, not her. */
+      if (prev != NULL && !cs_token_gap_has (ctx, p->match.first - 1, ".!?:\n") &&
+          (cs_token_at (ctx, p->match.first)->flags & CS_TOKEN_CAPITALISED) &&
+          (in_list (prev->folded, determiners) ||
+           ((prev->flags & CS_TOKEN_CAPITALISED) && !(prev->flags & CS_TOKEN_SENTENCE_START) &&
+            cs_token_gap_is_space (ctx, p->match.first - 1))))
         continue;
 
       for (guint j = 0; j < matches->len; j++)

@@ -13,6 +13,9 @@ typedef struct
   const char *detail;
   const char *pattern;
   GRegexCompileFlags flags;
+  /* Words one of which must appear, in any case, for the pattern to match:
+   * a cheap test that spares most posts the expression. */
+  const char *needs[6];
 } DataPattern;
 
 /* Kinds of personal data, each one expression. The school's own details are
@@ -40,6 +43,7 @@ static const DataPattern patterns[N_PATTERNS] = {
     "(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*+\\s*(?:\\(at\\)|\\[at\\]|\\{at\\}|\\sat\\s)\\s*[A-Za-z0-9-]+"
     "(?:\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|\\sdot\\s|\\.)\\s*[A-Za-z]{2,})+",
     G_REGEX_CASELESS,
+    { " at ", "(at)", "[at]", "{at}", " at\n", NULL },
   },
   [POSTCODE] = {
     "a postcode",
@@ -57,11 +61,13 @@ static const DataPattern patterns[N_PATTERNS] = {
     "(?:[A-Z][\\w'’-]+\\s+){1,3}" STREET_TYPES "\\b"
     "(?:,?\\s+(?i:opposite|next to|near|behind|by|beside|across from)\\s+(?:the\\s+)?[\\w'’-]+(?:\\s+[A-Z][\\w'’-]+)?)?",
     0,
+    { "liv", "mov", "stay", NULL },
   },
   [BIRTH] = {
     "a date of birth",
     "\\b(?i:born(?:\\s+on)?|date\\s+of\\s+birth:?|d\\.?o\\.?b\\.?:?|birthday:?)\\s*(" DATE ")",
     0,
+    { "born", "birth", "dob", "d.o.b", NULL },
   },
 };
 
@@ -186,11 +192,31 @@ add (CsCheckContext *ctx,
 /* Scans with @kind's expression. A candidate that turns out not to be
  * personal data ("him at school.sch.uk") must not hide a real one that starts
  * inside it, so the search then resumes one character on, not after it. */
+static gboolean
+contains_any (CsCheckContext     *ctx,
+              const char * const *needles)
+{
+  for (guint n = 0; needles[n] != NULL; n++)
+    {
+      gsize len = strlen (needles[n]);
+      char first = g_ascii_tolower (needles[n][0]);
+
+      for (gsize i = 0; i + len <= ctx->len; i++)
+        if (g_ascii_tolower (ctx->text[i]) == first && g_ascii_strncasecmp (ctx->text + i, needles[n], len) == 0)
+          return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 scan (CsCheckContext *ctx,
       guint           kind)
 {
   gsize pos = 0;
+
+  if (patterns[kind].needs[0] != NULL && !contains_any (ctx, patterns[kind].needs))
+    return;
 
   while (pos < ctx->len)
     {
