@@ -65,7 +65,7 @@ static const DataPattern patterns[N_PATTERNS] = {
   },
   [BIRTH] = {
     "a date of birth",
-    "\\b(?i:born(?:\\s+on)?|date\\s+of\\s+birth:?|d\\.?o\\.?b\\.?:?|birthday:?)\\s*(" DATE ")",
+    "\\b(?i:born(?:\\s+on)?|date\\s+of\\s+birth:?|d\\.?o\\.?b\\.?:?|birthday:?)[\\s(:,-]*(" DATE ")",
     0,
     { "born", "birth", "dob", "d.o.b", NULL },
   },

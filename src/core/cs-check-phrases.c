@@ -166,9 +166,10 @@ check_sensitive (CsCheckContext *ctx,
       guint s, e;
 
       cs_sentence_bounds (ctx, span->start, &s, &e);
-      /* A name always makes it personal; otherwise a pronoun does, unless the
-       * sentence speaks of anyone ("if your child might be a young carer"). */
-      if (cs_check_context_has (ctx, CS_RULE_PUPIL_NAME, CS_RULE_STAFF_NAME, s, e, CS_SPAN_WITHIN) ||
+      /* A pupil's name always makes it personal; otherwise a pronoun does,
+       * unless the sentence speaks of anyone ("if your child might be a young
+       * carer") or of a member of staff, which is the confidential rule's. */
+      if (cs_check_context_has (ctx, CS_RULE_PUPIL_NAME, NULL, s, e, CS_SPAN_WITHIN) ||
           anchors == NULL ||
           (any_in (ctx, anchors, s, e) && (general == NULL || !any_in (ctx, general, s, e))))
         g_array_append_val (kept, *span);
