@@ -182,6 +182,8 @@ test_other_people (Fixture *f, gconstpointer data)
   assert_no_names (f, "Year 6 are reading Oliver Twist this term.");
   assert_no_names (f, "Thank you to Mrs Hughes for the cakes and Mr Green for the plants.");
   assert_no_names (f, "Our lollipop man Dennis retires this week.");
+  assert_no_names (f, "Thank you to Grace from the RNLI, and to Hope and the volunteers from Porthvean Surf Club.");
+  assert_named (f, "Thank you to Grace from Year 4 for her help.", CS_RULE_PUPIL_NAME, "Grace");
   assert_no_names (f, "We read about St Amelia and King Oliver, and ate in May and June.");
   /* A slip in the surname still names the pupil. */
   assert_named (f, "Well done Amelia Harte!", CS_RULE_PUPIL_NAME, "Amelia Harte");

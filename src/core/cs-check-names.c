@@ -256,6 +256,43 @@ class_after (CsCheckContext *ctx,
   return FALSE;
 }
 
+static const char * const group_words[] = {
+  "volunteers", "team", "staff", "crew", "members", "coaches", "instructors", "players", "officers", "lifeguards",
+  "rangers", "helpers", "everyone", "friends", "colleagues", NULL
+};
+
+static gboolean
+from_organisation (CsCheckContext *ctx,
+                   guint           k)
+{
+  const CsToken *org;
+
+  if (g_strcmp0 (folded_at (ctx, k), "from") != 0 && g_strcmp0 (folded_at (ctx, k), "at") != 0)
+    return FALSE;
+  if (g_strcmp0 (folded_at (ctx, k + 1), "the") == 0)
+    k++;
+
+  org = cs_token_at (ctx, k + 1);
+  return org != NULL && (org->flags & (CS_TOKEN_CAPITALISED | CS_TOKEN_ALL_CAPS)) &&
+         !in_list (org->folded, class_words) && !(org->flags & CS_TOKEN_NUMBER);
+}
+
+static gboolean
+adult_from_elsewhere (CsCheckContext *ctx,
+                      guint           i)
+{
+  /* "Glen from the RNLI" */
+  if (cs_token_gap_is_space (ctx, i) && from_organisation (ctx, i + 1))
+    return TRUE;
+
+  /* "Glen and the volunteers from Porthvean Surf Club" */
+  if (g_strcmp0 (folded_at (ctx, i + 1), "and") == 0 && g_strcmp0 (folded_at (ctx, i + 2), "the") == 0 &&
+      in_list (folded_at (ctx, i + 3), group_words) && from_organisation (ctx, i + 4))
+    return TRUE;
+
+  return FALSE;
+}
+
 /* TRUE when nothing but punctuation follows the 's of token @i: no noun. */
 static gboolean
 possessive_stands_alone (CsCheckContext *ctx,
@@ -339,6 +376,11 @@ evidence (CsCheckContext *ctx,
       if (possessive_stands_alone (ctx, i))
         score += 1;
     }
+
+  /* Pupils are "from Year 3"; "Glen from the RNLI" or "Glen and the
+   * volunteers from the surf club" is an adult from somewhere else. */
+  if (same_sentence_next && adult_from_elsewhere (ctx, i))
+    score -= 3;
 
   /* "#GoHunter", "Go Hunter!" */
   if ((t->flags & CS_TOKEN_CAPITALISED) && g_strcmp0 (prev, "go") == 0 && i > 0 &&
