@@ -256,7 +256,7 @@ email_regex (void)
 
   if (g_once_init_enter (&regex))
     g_once_init_leave (&regex,
-                               g_regex_new ("[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}",
+                               g_regex_new ("(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}",
                                             G_REGEX_OPTIMIZE, 0, NULL));
 
   return regex;
@@ -283,8 +283,12 @@ cs_check_masks (CsCheckContext *ctx)
   gsize pos = 0;
   gsize start, end;
 
-  g_regex_match_full (email_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
-  while (g_match_info_matches (info))
+  /* No @, no address and no handle: most posts, spared two expressions. */
+  gboolean at_sign = memchr (ctx->text, '@', ctx->len) != NULL;
+
+  if (at_sign)
+    g_regex_match_full (email_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
+  while (at_sign && g_match_info_matches (info))
     {
       int s, e;
 
@@ -300,8 +304,9 @@ cs_check_masks (CsCheckContext *ctx)
       pos = end;
     }
 
-  g_regex_match_full (handle_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
-  while (g_match_info_matches (info))
+  if (at_sign)
+    g_regex_match_full (handle_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
+  while (at_sign && g_match_info_matches (info))
     {
       int s, e;
 
@@ -368,17 +373,35 @@ append_token (CsCheckContext *ctx,
   guint upper = 0;
   gboolean digit = FALSE;
 
-  for (const char *p = start; p < end; p = g_utf8_next_char (p))
+  for (const char *p = start; p < end; )
     {
-      gunichar c = g_utf8_get_char (p);
+      guchar b = *p;
 
-      if (g_unichar_isdigit (c))
-        digit = TRUE;
-      else if (g_unichar_isalpha (c))
+      /* ASCII first: nearly every word of an English post is. */
+      if (b < 0x80)
         {
-          letters++;
-          if (g_unichar_isupper (c))
-            upper++;
+          if (g_ascii_isdigit (b))
+            digit = TRUE;
+          else if (g_ascii_isalpha (b))
+            {
+              letters++;
+              upper += g_ascii_isupper (b) ? 1 : 0;
+            }
+          p++;
+        }
+      else
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          if (g_unichar_isdigit (c))
+            digit = TRUE;
+          else if (g_unichar_isalpha (c))
+            {
+              letters++;
+              if (g_unichar_isupper (c))
+                upper++;
+            }
+          p = g_utf8_next_char (p);
         }
     }
 

@@ -663,7 +663,16 @@ match_full (CsCheckContext *ctx,
             GPtrArray      *candidates,
             NameMatch      *m)
 {
+  const CsToken *next = cs_token_at (ctx, i + 1);
   gboolean found = FALSE;
+
+  /* Most first names in a post are not followed by a surname: "will",
+   * "may" and the like are everywhere. A surname, or a slip in one, has a
+   * capital unless it is in the roster as written. */
+  if (next == NULL || (cs_name_index_by_surname (ctx->names, next->folded) == NULL &&
+                       !(next->flags & CS_TOKEN_CAPITALISED) &&
+                       cs_name_index_by_first (ctx->names, next->folded) == NULL))
+    return FALSE;
 
   for (guint c = 0; c < candidates->len; c++)
     {

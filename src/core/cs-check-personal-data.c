@@ -43,7 +43,6 @@ static const DataPattern patterns[N_PATTERNS] = {
     "(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*+\\s*(?:\\(at\\)|\\[at\\]|\\{at\\}|\\sat\\s)\\s*[A-Za-z0-9-]+"
     "(?:\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|\\sdot\\s|\\.)\\s*[A-Za-z]{2,})+",
     G_REGEX_CASELESS,
-    { " at ", "(at)", "[at]", "{at}", " at\n", NULL },
   },
   [POSTCODE] = {
     "a postcode",
@@ -52,7 +51,7 @@ static const DataPattern patterns[N_PATTERNS] = {
   },
   [HOUSE] = {
     "a home address",
-    "\\b(?:(?:Flat|Apartment)\\s+\\d+[A-Za-z]?,?\\s+)?\\d{1,4}[A-Za-z]?,?\\s+(?:[A-Z][\\w'’-]+\\s+){1,3}" STREET_TYPES "\\b",
+    "(?<![\\w.,£$/-])\\d{1,4}[A-Za-z]?,?[ \\t]+(?:[A-Z][A-Za-z'’-]*+[ \\t]+){1,3}" STREET_TYPES "\\b",
     0,
   },
   [LIVES_ON] = {
@@ -209,6 +208,79 @@ contains_any (CsCheckContext     *ctx,
   return FALSE;
 }
 
+/* "see you at school.sch.uk" is a link, not an address: a spelled-out
+ * address says "dot", brackets its "at", or names a mail provider. */
+static gboolean
+spelled_out_address (const char *text,
+                     gsize       len)
+{
+  static const char * const signs[] = {
+    "dot", "(at)", "[at]", "{at}", "gmail", "hotmail", "yahoo", "outlook", "icloud", "btinternet", "live.", NULL
+  };
+  g_autofree char *lower = g_ascii_strdown (text, len);
+
+  for (guint i = 0; signs[i] != NULL; i++)
+    if (strstr (lower, signs[i]) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The next " at ", "(at)", "[at]" or "{at}" at or after @from, or -1. */
+static gssize
+next_at_word (CsCheckContext *ctx,
+              gsize           from)
+{
+  for (gsize i = from; i + 4 <= ctx->len; i++)
+    {
+      const char *p = ctx->text + i;
+
+      if ((p[1] == 'a' || p[1] == 'A') && (p[2] == 't' || p[2] == 'T') &&
+          ((p[0] == ' ' && p[3] == ' ') || (p[0] == '(' && p[3] == ')') ||
+           (p[0] == '[' && p[3] == ']') || (p[0] == '{' && p[3] == '}')))
+        return i;
+    }
+
+  return -1;
+}
+
+/* A spelled-out address is found around its "at": the expression runs only
+ * in a window about each one, not from every word of the post. */
+static void
+scan_spelled_out_emails (CsCheckContext *ctx)
+{
+  gsize from = 0;
+  gssize at;
+
+  while ((at = next_at_word (ctx, from)) >= 0)
+    {
+      g_autoptr(GMatchInfo) info = NULL;
+      gsize window_start = at > 80 ? at - 80 : 0;
+      gsize window_end = MIN (ctx->len, (gsize) at + 120);
+      int s = 0, e = 0;
+
+      window_start = MAX (window_start, from);
+      from = at + 1;
+
+      if (!g_regex_match_full (compiled (OBFUSCATED_EMAIL), ctx->text, window_end, window_start, 0, &info, NULL))
+        continue;
+
+      while (g_match_info_matches (info))
+        {
+          g_match_info_fetch_pos (info, 0, &s, &e);
+          if ((gsize) s <= (gsize) at && (gsize) e > (gsize) at)
+            break;
+          g_match_info_next (info, NULL);
+        }
+
+      if (g_match_info_matches (info) && spelled_out_address (ctx->text + s, e - s))
+        {
+          add (ctx, s, e, patterns[OBFUSCATED_EMAIL].detail);
+          from = MAX (from, (gsize) e);
+        }
+    }
+}
+
 static void
 scan (CsCheckContext *ctx,
       guint           kind)
@@ -217,6 +289,12 @@ scan (CsCheckContext *ctx,
 
   if (patterns[kind].needs[0] != NULL && !contains_any (ctx, patterns[kind].needs))
     return;
+
+  if (kind == OBFUSCATED_EMAIL)
+    {
+      scan_spelled_out_emails (ctx);
+      return;
+    }
 
   while (pos < ctx->len)
     {
@@ -250,17 +328,6 @@ scan (CsCheckContext *ctx,
         }
       else if (kind == POSTCODE && is_school_postcode (ctx, text, len))
         keep = FALSE;
-      else if (kind == OBFUSCATED_EMAIL)
-        {
-          g_autofree char *lower = g_ascii_strdown (text, len);
-
-          /* "see you at school.sch.uk" is a link, not an address: a spelled-out
-           * address says "dot" or names a mail provider. */
-          if (strstr (lower, "dot") == NULL && strstr (lower, "(at)") == NULL && strstr (lower, "[at]") == NULL &&
-              strstr (lower, "gmail") == NULL && strstr (lower, "hotmail") == NULL && strstr (lower, "yahoo") == NULL &&
-              strstr (lower, "outlook") == NULL && strstr (lower, "icloud") == NULL && strstr (lower, "btinternet") == NULL)
-            keep = FALSE;
-        }
 
       if (keep)
         {
@@ -287,6 +354,9 @@ cs_check_personal_data (CsCheckContext *ctx)
   scan (ctx, PHONE);
   scan (ctx, POSTCODE);
   scan (ctx, OBFUSCATED_EMAIL);
+
+  if (memchr (ctx->text, '@', ctx->len) == NULL)
+    return;
 
   g_regex_match_full (cs_check_email_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
   for (; g_match_info_matches (info); g_match_info_next (info, NULL))
