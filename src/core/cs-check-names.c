@@ -17,8 +17,6 @@
  * where a sentence does not start. Names that are not ordinary words
  * (Amelia, Oliver) count wherever they stand, in any case. */
 
-
-
 typedef enum
 {
   MATCH_NONE,
