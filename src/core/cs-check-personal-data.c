@@ -56,8 +56,8 @@ static const DataPattern patterns[N_PATTERNS] = {
   },
   [LIVES_ON] = {
     "where someone lives",
-    "\\b(?i:lives?|living|lived|moved|moving|staying)\\s+(?i:on|at|in|to|near)\\s+(?:(?i:number)\\s+\\d+\\s+|\\d+\\s+)?"
-    "(?:[A-Z][\\w'’-]+\\s+){1,3}" STREET_TYPES "\\b"
+    "\\b(?i:lives?|living|lived|moved|moving|staying)\\s+(?i:on|at|in|to|near|above|below|over|behind|opposite|next to)\\s+"
+    "(?:[^.!?\\n]{0,40}?\\s)?(?:(?i:number)\\s+\\d+\\s+|\\d+\\s+)?(?:[A-Z][\\w'’-]+\\s+){1,3}" STREET_TYPES "\\b"
     "(?:,?\\s+(?i:opposite|next to|near|behind|by|beside|across from)\\s+(?:the\\s+)?[\\w'’-]+(?:\\s+[A-Z][\\w'’-]+)?)?",
     0,
     { "liv", "mov", "stay", NULL },

@@ -138,7 +138,8 @@ static const char * const place_words[] = {
 
 static const char * const weak_verbs[] = {
   "has", "had", "is", "was", "read", "came", "got", "made", "played", "ran", "finished", "passed",
-  "joined", "helped", "showed", "gave", "brought", "built", NULL
+  "joined", "helped", "showed", "gave", "brought", "built", "found", "spotted", "discovered", "caught",
+  "saw", "noticed", "asked", "told", "said", "explained", "answered", NULL
 };
 
 static gboolean

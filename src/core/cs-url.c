@@ -23,7 +23,7 @@
  * covered by it. */
 static const char * const known_tlds[] = {
   "com", "org", "net", "edu", "gov", "info", "biz",
-  "app", "dev", "io", "ai", "me", "tv", "fm", "ly", "to", "gl", "be", "co",
+  "app", "dev", "io", "ai", "me", "tv", "fm", "ly", "to", "gl", "be", "co", "gle", "gd", "cc", "ws",
   "news", "blog", "online", "shop", "site",
   "uk", "scot", "wales", "cymru", "london", "ie", "eu", "ac",
   "de", "fr", "nl", "es", "ca", "au", "nz",
