@@ -702,16 +702,13 @@ cs_sentence_bounds (CsCheckContext *ctx,
   *end = e;
 }
 
-/* TRUE if @pattern has no | outside brackets, so that its first letter can be
- * split off without changing what it matches. */
+/* TRUE if @pattern has no | outside brackets, so that a prefix can be
+ * factored out of it without changing what it matches. */
 static gboolean
-splittable (const char *pattern)
+factorable (const char *pattern)
 {
   int depth = 0;
   gboolean in_class = FALSE;
-
-  if (!g_ascii_isalpha (pattern[0]) || pattern[1] == '\0' || strchr ("+*?{", pattern[1]) != NULL)
-    return FALSE;
 
   for (const char *p = pattern; *p; p++)
     {
@@ -730,6 +727,23 @@ splittable (const char *pattern)
     }
 
   return TRUE;
+}
+
+/* The plain letters, digits and spaces @pattern starts with; a character
+ * that a quantifier follows is not part of it. */
+static gsize
+literal_prefix (const char *pattern)
+{
+  gsize n = 0;
+
+  while (g_ascii_isalnum (pattern[n]) || pattern[n] == ' ' || pattern[n] == '-')
+    {
+      if (pattern[n + 1] != '\0' && strchr ("?*+{", pattern[n + 1]) != NULL)
+        break;
+      n++;
+    }
+
+  return n;
 }
 
 static void
@@ -761,54 +775,210 @@ append_pattern (GString    *out,
     }
 }
 
+/* The end of the group that opens at @open, or NULL. */
+static const char *
+group_end (const char *open)
+{
+  int depth = 0;
+  gboolean in_class = FALSE;
+
+  for (const char *p = open; *p; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (in_class)
+        in_class = *p != ']';
+      else if (*p == '[')
+        in_class = TRUE;
+      else if (*p == '(')
+        depth++;
+      else if (*p == ')' && --depth == 0)
+        return p;
+    }
+
+  return NULL;
+}
+
+/* Adds @pattern to @out with a leading (?:a|b) group written out, as
+ * "a…" and "b…" (and "…" for an optional group, last, as the matcher would
+ * try it), so that each branch starts with letters the trie can share.
+ * @budget bounds how many branches one pattern may become. */
+static char *
+concat_len (const char *a,
+                 gsize       len,
+                 const char *b)
+{
+  g_autofree char *head = g_strndup (a, len);
+
+  return g_strconcat (head, b, NULL);
+}
+
+static void
+expand_leading_group (const char *pattern,
+                      GPtrArray  *out,
+                      int         budget)
+{
+  const char *close;
+  const char *rest;
+  gboolean optional = FALSE;
+  g_autoptr(GPtrArray) alternatives = NULL;
+  const char *alt;
+  int depth = 0;
+  gboolean in_class = FALSE;
+
+  if (!g_str_has_prefix (pattern, "(?:") || budget <= 1 || !factorable (pattern) ||
+      (close = group_end (pattern)) == NULL)
+    goto keep;
+
+  rest = close + 1;
+  if (*rest == '?' && rest[1] != '?' && rest[1] != '+')
+    {
+      optional = TRUE;
+      rest++;
+    }
+  else if (*rest != '\0' && strchr ("*+{?", *rest) != NULL)
+    goto keep;
+
+  alternatives = g_ptr_array_new_with_free_func (g_free);
+  alt = pattern + 3;
+  for (const char *p = alt; p <= close; p++)
+    {
+      if (p < close && *p == '\\' && p[1] != '\0')
+        p++;
+      else if (p < close && in_class)
+        in_class = *p != ']';
+      else if (p < close && *p == '[')
+        in_class = TRUE;
+      else if (p < close && *p == '(')
+        depth++;
+      else if (p < close && *p == ')')
+        depth--;
+      else if (p == close || (*p == '|' && depth == 0))
+        {
+          g_ptr_array_add (alternatives, concat_len (alt, p - alt, rest));
+          alt = p + 1;
+        }
+    }
+
+  if ((int) alternatives->len + optional > budget)
+    goto keep;
+
+  for (guint i = 0; i < alternatives->len; i++)
+    expand_leading_group (g_ptr_array_index (alternatives, i), out, budget / (alternatives->len + optional));
+  if (optional)
+    expand_leading_group (rest, out, budget / (alternatives->len + 1));
+  return;
+
+keep:
+  g_ptr_array_add (out, g_strdup (pattern));
+}
+
+typedef struct
+{
+  const char *literal;  /* what is left of the literal prefix, lower case */
+  gsize       n;
+  const char *rest;     /* the pattern after the prefix */
+} Branch;
+
+/* Writes @branches as a trie on their literal prefixes: "asthma|allergy"
+ * becomes "a(?:sthma|llergy)". Branches keep their order within each
+ * group, so the same text matches as with the plain alternation. */
+static void
+append_trie (GString *out,
+             Branch  *branches,
+             guint    n_branches)
+{
+  g_autofree gboolean *done = g_new0 (gboolean, n_branches);
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < n_branches; i++)
+    {
+      g_autofree Branch *group = NULL;
+      guint n_group = 0;
+      char c;
+
+      if (done[i])
+        continue;
+
+      if (!first)
+        g_string_append_c (out, '|');
+      first = FALSE;
+
+      if (branches[i].n == 0)
+        {
+          append_pattern (out, branches[i].rest);
+          done[i] = TRUE;
+          continue;
+        }
+
+      c = branches[i].literal[0];
+      group = g_new (Branch, n_branches);
+      for (guint j = i; j < n_branches; j++)
+        if (!done[j] && branches[j].n > 0 && branches[j].literal[0] == c)
+          {
+            group[n_group] = branches[j];
+            group[n_group].literal++;
+            group[n_group].n--;
+            n_group++;
+            done[j] = TRUE;
+          }
+
+      g_string_append_c (out, c == ' ' ? ' ' : c);
+      if (n_group == 1)
+        {
+          g_string_append_len (out, group[0].literal, group[0].n);
+          append_pattern (out, group[0].rest);
+        }
+      else
+        {
+          g_string_append (out, "(?:");
+          append_trie (out, group, n_group);
+          g_string_append_c (out, ')');
+        }
+    }
+}
+
 /* One expression for a list of patterns and literal phrases, whole words
- * only, ignoring case. Patterns that start with a plain letter are grouped by
- * that letter, (?:a(?:sthma|llergy)|d(?:ied|ivorce)), so that at each place
- * in the text the matcher tries one group instead of every pattern in turn. */
+ * only, ignoring case. The patterns are factored into a trie on their
+ * literal beginnings, so that at each word the matcher follows one path
+ * instead of trying every pattern in turn. */
 GRegex *
 cs_compile_patterns (const char * const *patterns,
                      const char * const *phrases)
 {
   g_autoptr(GString) all = g_string_new ("(?<![\\w'’])(?:");
-  GPtrArray *by_letter[26] = { NULL };
+  g_autoptr(GArray) branches = g_array_new (FALSE, FALSE, sizeof (Branch));
+  g_autoptr(GPtrArray) lowered = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   gboolean any = FALSE;
   GRegex *regex;
 
-  for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
-    {
-      if (splittable (patterns[i]))
-        {
-          guint letter = g_ascii_tolower (patterns[i][0]) - 'a';
+  g_autoptr(GPtrArray) expanded = g_ptr_array_new_with_free_func (g_free);
 
-          if (by_letter[letter] == NULL)
-            by_letter[letter] = g_ptr_array_new ();
-          g_ptr_array_add (by_letter[letter], (gpointer) (patterns[i] + 1));
-          continue;
+  for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
+    expand_leading_group (patterns[i], expanded, 32);
+
+  for (guint i = 0; i < expanded->len; i++)
+    {
+      const char *pattern = g_ptr_array_index (expanded, i);
+      Branch branch = { "", 0, pattern };
+
+      if (factorable (pattern))
+        {
+          char *lower = g_ascii_strdown (pattern, -1);
+
+          g_ptr_array_add (lowered, lower);
+          branch.n = literal_prefix (pattern);
+          branch.literal = lower;
+          branch.rest = pattern + branch.n;
         }
 
-      if (any)
-        g_string_append_c (all, '|');
-      append_pattern (all, patterns[i]);
-      any = TRUE;
+      g_array_append_val (branches, branch);
     }
 
-  for (guint letter = 0; letter < 26; letter++)
+  if (branches->len > 0)
     {
-      if (by_letter[letter] == NULL)
-        continue;
-
-      if (any)
-        g_string_append_c (all, '|');
-      g_string_append_c (all, 'a' + letter);
-      g_string_append (all, "(?:");
-      for (guint k = 0; k < by_letter[letter]->len; k++)
-        {
-          if (k > 0)
-            g_string_append_c (all, '|');
-          append_pattern (all, g_ptr_array_index (by_letter[letter], k));
-        }
-      g_string_append_c (all, ')');
+      append_trie (all, (Branch *) branches->data, branches->len);
       any = TRUE;
     }
 
@@ -824,9 +994,6 @@ cs_compile_patterns (const char * const *patterns,
       g_string_append (all, escaped);
       any = TRUE;
     }
-
-  for (guint letter = 0; letter < 26; letter++)
-    g_clear_pointer (&by_letter[letter], g_ptr_array_unref);
 
   if (!any)
     return NULL;

@@ -191,18 +191,31 @@ add (CsCheckContext *ctx,
 /* Scans with @kind's expression. A candidate that turns out not to be
  * personal data ("him at school.sch.uk") must not hide a real one that starts
  * inside it, so the search then resumes one character on, not after it. */
+/* One pass over the text, looking for any of @needles in any case. */
 static gboolean
 contains_any (CsCheckContext     *ctx,
               const char * const *needles)
 {
+  gboolean starts[256] = { FALSE };
+
   for (guint n = 0; needles[n] != NULL; n++)
     {
-      gsize len = strlen (needles[n]);
-      char first = g_ascii_tolower (needles[n][0]);
+      starts[(guchar) g_ascii_tolower (needles[n][0])] = TRUE;
+      starts[(guchar) g_ascii_toupper (needles[n][0])] = TRUE;
+    }
 
-      for (gsize i = 0; i + len <= ctx->len; i++)
-        if (g_ascii_tolower (ctx->text[i]) == first && g_ascii_strncasecmp (ctx->text + i, needles[n], len) == 0)
-          return TRUE;
+  for (gsize i = 0; i < ctx->len; i++)
+    {
+      if (!starts[(guchar) ctx->text[i]])
+        continue;
+
+      for (guint n = 0; needles[n] != NULL; n++)
+        {
+          gsize len = strlen (needles[n]);
+
+          if (i + len <= ctx->len && g_ascii_strncasecmp (ctx->text + i, needles[n], len) == 0)
+            return TRUE;
+        }
     }
 
   return FALSE;

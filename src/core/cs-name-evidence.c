@@ -8,6 +8,9 @@
 
 #include "cs-name-evidence-private.h"
 
+static gboolean in_list (const char         *word,
+                         const char * const *list);
+
 /* Evidence is scored: praise before a name ("well done to"), a class after
  * it ("in Year 1"), a family word after its possessive, a role in apposition
  * ("Mark, our Year 6 teacher"), a capital where no sentence starts. Each
@@ -142,12 +145,6 @@ static const char * const weak_verbs[] = {
   "saw", "noticed", "asked", "told", "said", "explained", "answered", NULL
 };
 
-static gboolean
-in_list (const char         *word,
-         const char * const *list)
-{
-  return word != NULL && g_strv_contains (list, word);
-}
 
 const char *
 cs_folded_at (CsCheckContext *ctx,
@@ -236,6 +233,54 @@ static const char * const group_words[] = {
   "volunteers", "team", "staff", "crew", "members", "coaches", "instructors", "players", "officers", "lifeguards",
   "rangers", "helpers", "everyone", "friends", "colleagues", NULL
 };
+
+/* The lists are small, but asked about for every first name in a post:
+ * each becomes a hash set, once, before any check reads them. */
+static const char * const * const all_lists[] = {
+  titles,
+  other_titles,
+  thing_nouns,
+  determiners,
+  story_words,
+  person_pronouns,
+  subject_verbs,
+  family_words,
+  class_words,
+  strong_verbs,
+  pronouns,
+  role_nouns,
+  place_words,
+  weak_verbs,
+  group_words,
+};
+
+static gboolean
+in_list (const char         *word,
+         const char * const *list)
+{
+  static GHashTable *sets[G_N_ELEMENTS (all_lists)];
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (all_lists); i++)
+        {
+          sets[i] = g_hash_table_new (g_str_hash, g_str_equal);
+          for (guint k = 0; all_lists[i][k] != NULL; k++)
+            g_hash_table_add (sets[i], (gpointer) all_lists[i][k]);
+        }
+      g_once_init_leave (&once, 1);
+    }
+
+  if (word == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_lists); i++)
+    if (all_lists[i] == list)
+      return g_hash_table_contains (sets[i], word);
+
+  return g_strv_contains (list, word);
+}
 
 static gboolean
 from_organisation (CsCheckContext *ctx,
@@ -406,5 +451,5 @@ cs_word_in (CsWordList  list,
     [CS_WORDS_PRONOUNS] = pronouns,
   };
 
-  return folded != NULL && g_strv_contains (lists[list], folded);
+  return in_list (folded, lists[list]);
 }
