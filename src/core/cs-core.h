@@ -7,10 +7,14 @@
 #pragma once
 
 #include "cs-checker.h"
+#include "cs-draft.h"
+#include "cs-draft-store.h"
 #include "cs-finding.h"
+#include "cs-live-check.h"
 #include "cs-person.h"
 #include "cs-platform.h"
 #include "cs-policy.h"
 #include "cs-roster.h"
+#include "cs-session.h"
 #include "cs-spelling.h"
 #include "cs-url.h"

@@ -476,10 +476,10 @@ parse_json (const char  *data,
   return json_node_ref (json_parser_get_root (parser));
 }
 
-CsPolicy *
-cs_policy_new (void)
+/* Replaces everything with the built-in defaults. */
+static void
+load_defaults (CsPolicy *self)
 {
-  g_autoptr(CsPolicy) self = g_object_new (CS_TYPE_POLICY, NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   Parsed p = { 0 };
@@ -492,13 +492,56 @@ cs_policy_new (void)
     g_error ("The built-in policy is missing: %s", error->message);
 
   data = g_bytes_get_data (bytes, &len);
+  g_clear_pointer (&self->tree, json_node_unref);
   self->tree = parse_json (data, len, "The built-in policy", &error);
   if (self->tree == NULL || !parse_tree (self->tree, "The built-in policy", FALSE, NULL, &p, &error))
     g_error ("%s", error->message);
 
   apply_parsed (self, &p);
+}
 
-  return g_steal_pointer (&self);
+CsPolicy *
+cs_policy_new (void)
+{
+  CsPolicy *self = g_object_new (CS_TYPE_POLICY, NULL);
+
+  load_defaults (self);
+
+  return self;
+}
+
+gboolean
+cs_policy_reload_file (CsPolicy  *self,
+                       GFile     *file,
+                       GError   **error)
+{
+  g_autoptr(CsPolicy) fresh = NULL;
+  Parsed swap;
+
+  g_return_val_if_fail (CS_IS_POLICY (self), FALSE);
+
+  if (file == NULL)
+    {
+      load_defaults (self);
+      return TRUE;
+    }
+
+  /* Load into a fresh policy first, so a bad file changes nothing here. */
+  fresh = cs_policy_new ();
+  if (!cs_policy_load_file (fresh, file, error))
+    return FALSE;
+
+  swap = fresh->p;
+  fresh->p = self->p;
+  self->p = swap;
+  {
+    JsonNode *tree = fresh->tree;
+    fresh->tree = self->tree;
+    self->tree = tree;
+  }
+  self->generation = MAX (self->generation, fresh->generation) + 1;
+
+  return TRUE;
 }
 
 gboolean

@@ -63,6 +63,11 @@ CsPolicy           *cs_policy_new                      (void);
 gboolean            cs_policy_load_file                (CsPolicy    *self,
                                                         GFile       *file,
                                                         GError     **error);
+/* Goes back to the defaults and merges @file (NULL: none) over them, as a
+ * school's policy file changed on disk needs. Unchanged on error. */
+gboolean            cs_policy_reload_file              (CsPolicy    *self,
+                                                        GFile       *file,
+                                                        GError     **error);
 gboolean            cs_policy_load_data                (CsPolicy    *self,
                                                         const char  *data,
                                                         gssize       len,

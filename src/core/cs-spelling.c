@@ -24,6 +24,7 @@ struct _CsSpelling
   GMutex      lock;
   GHashTable *cache;        /* word → GINT_TO_POINTER (1 correct, 2 wrong) */
   GHashTable *added;        /* words added for this session */
+  GHashTable *suggestions;  /* word → GStrv, since suggesting is slow */
 };
 
 G_DEFINE_FINAL_TYPE (CsSpelling, cs_spelling, G_TYPE_OBJECT)
@@ -41,6 +42,7 @@ cs_spelling_finalize (GObject *object)
   g_clear_pointer (&self->handle, Hunspell_destroy);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->added, g_hash_table_unref);
+  g_clear_pointer (&self->suggestions, g_hash_table_unref);
   g_clear_pointer (&self->language, g_free);
   g_mutex_clear (&self->lock);
 
@@ -59,6 +61,7 @@ cs_spelling_init (CsSpelling *self)
   g_mutex_init (&self->lock);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->suggestions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
 }
 
 static char *
@@ -214,14 +217,34 @@ cs_spelling_suggest (CsSpelling *self,
   g_return_val_if_fail (CS_IS_SPELLING (self), NULL);
 
   g_mutex_lock (&self->lock);
+  {
+    GStrv cached = g_hash_table_lookup (self->suggestions, word);
+
+    if (cached != NULL)
+      {
+        GStrv copy = g_strdupv (cached);
+
+        g_mutex_unlock (&self->lock);
+        return copy;
+      }
+  }
+
   n = Hunspell_suggest (self->handle, &list, word);
   for (int i = 0; i < n && i < 8; i++)
     g_strv_builder_add (builder, list[i]);
   if (list != NULL)
     Hunspell_free_list (self->handle, &list, n);
-  g_mutex_unlock (&self->lock);
 
-  return g_strv_builder_end (builder);
+  {
+    GStrv result = g_strv_builder_end (builder);
+
+    if (g_hash_table_size (self->suggestions) >= CACHE_MAX / 10)
+      g_hash_table_remove_all (self->suggestions);
+    g_hash_table_insert (self->suggestions, g_strdup (word), g_strdupv (result));
+    g_mutex_unlock (&self->lock);
+
+    return result;
+  }
 }
 
 void

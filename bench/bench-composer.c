@@ -1,0 +1,147 @@
+/* bench-composer.c: main-thread time per keystroke in the real composer window
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Loads a newsletter into the composer, with a generated 2,000-pupil
+ * roster, and types into the middle of it one character at a time at a fast
+ * typist's pace. For each keystroke it adds up the time the main thread
+ * spends busy (the key's own work, re-drawing, and applying the checker's
+ * findings when they come back from the worker thread) until the next key.
+ * Run under Xvfb; bench/run does.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cs-composer-window-private.h"
+
+#define KEY_INTERVAL_MS 60
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static char *
+make_roster (const char *dir)
+{
+  static const char * const forenames[] = {
+    "Amelia", "Oliver", "Isla", "Noah", "Ava", "Leo", "Mia", "Arthur", "Ivy", "Freddie", "Grace", "Theo",
+    "Florence", "Oscar", "Willow", "George", "Evie", "Archie", "Hope", "Will", "May", "Summer", "Zoë",
+  };
+  static const char * const surnames[] = {
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Patel", "Robinson", "Nowak", "Okafor", "Kaur",
+  };
+  GString *csv = g_string_new ("id,forename,surname,preferred_name,class,role,photo_consent,name_consent,consent_expires\n");
+  char *path = g_build_filename (dir, "roster.csv", NULL);
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (csv, "P%05u,%s,%s,,Year %u,pupil,yes,no,\n", i,
+                            forenames[i % G_N_ELEMENTS (forenames)],
+                            surnames[(i / G_N_ELEMENTS (forenames)) % G_N_ELEMENTS (surnames)], 1 + i % 6);
+  g_file_set_contents (path, csv->str, csv->len, NULL);
+  g_string_free (csv, TRUE);
+
+  return path;
+}
+
+static gboolean
+ready (gpointer data)
+{
+  CsComposerWindow *window = data;
+
+  return cs_session_is_ready (window->session) && !cs_composer_window_is_checking (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_dir_make_tmp ("countersign-bench-XXXXXX", &error);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *roster = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(CsApplication) app = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  CsComposerWindow *window;
+  guint keys = argc > 2 ? atoi (argv[2]) : 400;
+  double *busy = g_new0 (double, keys);
+  const char *typed = "Thank you to everyone who came along to the summer fair on Saturday afternoon. ";
+  GtkTextIter iter;
+  gsize len;
+  double total = 0;
+
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_init ();
+  adw_init ();
+
+  if (!g_file_get_contents (argc > 1 ? argv[1] : "../shared/bench/newsletter.txt", &text, &len, &error))
+    g_error ("%s", error->message);
+
+  roster = make_roster (home);
+  settings = g_settings_new (APP_ID);
+  g_settings_set_string (settings, "roster-file", roster);
+
+  app = cs_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+
+  window = cs_composer_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!ready (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  gtk_text_buffer_set_text (window->buffer, text, -1);
+  while (!ready (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Type into the middle of the newsletter. */
+  gtk_text_buffer_get_iter_at_offset (window->buffer, &iter, g_utf8_strlen (text, len) / 2);
+  gtk_text_buffer_place_cursor (window->buffer, &iter);
+
+  for (guint k = 0; k < keys; k++)
+    {
+      char c[2] = { typed[k % strlen (typed)], 0 };
+      gint64 next = g_get_monotonic_time () + KEY_INTERVAL_MS * 1000;
+      gint64 t0 = g_get_monotonic_time ();
+
+      /* What a key press does in GtkTextView. */
+      gtk_text_buffer_begin_user_action (window->buffer);
+      gtk_text_buffer_insert_at_cursor (window->buffer, c, 1);
+      gtk_text_buffer_end_user_action (window->buffer);
+      busy[k] = (g_get_monotonic_time () - t0) / 1000.0;
+
+      /* Then everything the main loop does until the next key. */
+      while (g_get_monotonic_time () < next)
+        {
+          gint64 s = g_get_monotonic_time ();
+
+          if (g_main_context_iteration (NULL, FALSE))
+            busy[k] += (g_get_monotonic_time () - s) / 1000.0;
+          else
+            g_usleep (500);
+        }
+      total += busy[k];
+    }
+
+  qsort (busy, keys, sizeof (double), compare_double);
+  printf ("typing into the composer: %u keys into a %" G_GSIZE_FORMAT "-byte newsletter, 2000-pupil roster, a key every %d ms\n",
+          keys, len, KEY_INTERVAL_MS);
+  printf ("main-thread time per keystroke: median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, mean %.2f ms\n",
+          busy[keys / 2], busy[keys * 90 / 100], busy[keys * 99 / 100], busy[keys - 1], total / keys);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_free (busy);
+
+  return 0;
+}

@@ -1,0 +1,28 @@
+/* cs-application.h: the Countersign application
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cs-core.h"
+#include "cs-draft-store.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_APPLICATION (cs_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (CsApplication, cs_application, CS, APPLICATION, AdwApplication)
+
+CsApplication *cs_application_new          (void);
+CsSession     *cs_application_get_session  (CsApplication *self);
+CsDraftStore  *cs_application_get_store    (CsApplication *self);
+GSettings     *cs_application_get_settings (CsApplication *self);
+
+/* The demo data that comes with Countersign (data/demo), installed or not. */
+GFile         *cs_application_dup_demo_file (const char *name);
+
+G_END_DECLS

@@ -1,0 +1,37 @@
+/* cs-attachments-strip.h: the photos attached to a post, with their state and alt text
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cs-draft-store.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_ATTACHMENTS_STRIP (cs_attachments_strip_get_type ())
+
+G_DECLARE_FINAL_TYPE (CsAttachmentsStrip, cs_attachments_strip, CS, ATTACHMENTS_STRIP, GtkWidget)
+
+/* Shows @draft's photos as thumbnails, each with its state (checking,
+ * blurred, needs review) and an ALT badge, and an "Add Photo" button.
+ * Clicking a photo opens a popover to write its alt text or remove it.
+ * Photos dropped on the strip are imported too. Problems (a file that is not
+ * a photo, too large) are reported with ::error (a message to show). */
+GtkWidget *cs_attachments_strip_new           (void);
+void       cs_attachments_strip_set_draft     (CsAttachmentsStrip *self,
+                                               CsDraftStore       *store,
+                                               CsDraft            *draft);
+/* Opens the file chooser, as the "Add Photo" button does. */
+void       cs_attachments_strip_add_photo     (CsAttachmentsStrip *self);
+/* Imports photos, as a drop does. */
+void       cs_attachments_strip_import_files  (CsAttachmentsStrip *self,
+                                               GSList             *files);
+/* Imports an image pasted from the clipboard. */
+void       cs_attachments_strip_import_texture (CsAttachmentsStrip *self,
+                                                GdkTexture         *texture);
+
+G_END_DECLS

@@ -1,0 +1,546 @@
+/* cs-composer-window-findings.c: underlines, the list of problems, and their fixes
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cs-composer-window-private.h"
+
+static int
+tag_for (const CsFinding *finding)
+{
+  if (g_str_equal (finding->rule, CS_RULE_SPELLING))
+    return TAG_SPELLING;
+
+  return finding->severity == CS_SEVERITY_ERROR ? TAG_ERROR : TAG_WARNING;
+}
+
+static char *
+ignore_key (const CsFinding *finding)
+{
+  return g_strconcat (finding->rule, "\x1f", finding->text, NULL);
+}
+
+static const char *
+icon_for (const CsFinding *finding)
+{
+  if (g_str_equal (finding->rule, CS_RULE_SPELLING))
+    return "tools-check-spelling-symbolic";
+
+  return finding->severity == CS_SEVERITY_ERROR ? "dialog-error-symbolic" : "dialog-warning-symbolic";
+}
+
+const CsFinding *
+cs_composer_window_finding_at (CsComposerWindow *self,
+                               guint             offset)
+{
+  const CsFinding *best = NULL;
+
+  /* Where findings overlap, the most severe wins. */
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      const CsFinding *finding = g_ptr_array_index (self->findings, i);
+
+      if (offset >= finding->start && offset <= finding->end &&
+          (best == NULL || finding->severity > best->severity))
+        best = finding;
+    }
+
+  return best;
+}
+
+static void
+update_summary (CsComposerWindow *self)
+{
+  g_autofree char *summary = NULL;
+  guint errors = 0, warnings = 0;
+
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      if (((CsFinding *) g_ptr_array_index (self->findings, i))->severity == CS_SEVERITY_ERROR)
+        errors++;
+      else
+        warnings++;
+    }
+
+  if (errors > 0)
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem must be fixed", "%u problems must be fixed", errors),
+                               errors);
+  else if (warnings > 0)
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Ready for approval, with %u thing to check",
+                                            "Ready for approval, with %u things to check", warnings),
+                               warnings);
+  else
+    summary = g_strdup (_("Ready for approval"));
+
+  gtk_label_set_label (self->summary_label, summary);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->flap), NULL);
+}
+
+static void
+header_func (GtkListBoxRow *row,
+             GtkListBoxRow *before,
+             gpointer       user_data)
+{
+  CsComposerWindow *self = user_data;
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "finding-index"));
+  const CsFinding *finding = g_ptr_array_index (self->findings, index);
+  GtkWidget *header;
+
+  if (before != NULL)
+    {
+      guint prev = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (before), "finding-index"));
+
+      if (((CsFinding *) g_ptr_array_index (self->findings, prev))->severity == finding->severity)
+        {
+          gtk_list_box_row_set_header (row, NULL);
+          return;
+        }
+    }
+
+  header = gtk_label_new (finding->severity == CS_SEVERITY_ERROR ? _("Must be fixed") : _("Worth checking"));
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_set_margin_top (header, 12);
+  gtk_widget_set_margin_bottom (header, 6);
+  gtk_widget_set_margin_start (header, 6);
+  gtk_list_box_row_set_header (row, header);
+}
+
+static int
+severity_then_position (gconstpointer a,
+                        gconstpointer b)
+{
+  const CsFinding *fa = *(const CsFinding * const *) a;
+  const CsFinding *fb = *(const CsFinding * const *) b;
+
+  if (fa->severity != fb->severity)
+    return fa->severity > fb->severity ? -1 : 1;
+
+  return cs_finding_compare (a, b);
+}
+
+static void
+fill_list (CsComposerWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list))) != NULL)
+    gtk_list_box_remove (self->findings_list, child);
+
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      const CsFinding *finding = g_ptr_array_index (self->findings, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name (icon_for (finding));
+      g_autofree char *subtitle = g_strdup_printf (_("Policy: %s"), finding->clause);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), finding->message);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_widget_add_css_class (icon, finding->severity == CS_SEVERITY_ERROR ? "cs-severity-error" : "cs-severity-warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data (G_OBJECT (row), "finding-index", GUINT_TO_POINTER (i));
+      gtk_list_box_append (self->findings_list, row);
+    }
+}
+
+static void
+apply_tags (CsComposerWindow *self)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  for (guint t = 0; t < G_N_ELEMENTS (self->tags); t++)
+    gtk_text_buffer_remove_tag (self->buffer, self->tags[t], &start, &end);
+
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      const CsFinding *finding = g_ptr_array_index (self->findings, i);
+
+      /* The length finding covers the overflow, which is worth seeing too. */
+      gtk_text_buffer_get_iter_at_offset (self->buffer, &start, finding->start);
+      gtk_text_buffer_get_iter_at_offset (self->buffer, &end, finding->end);
+      gtk_text_buffer_apply_tag (self->buffer, self->tags[tag_for (finding)], &start, &end);
+    }
+}
+
+/* Shows @findings (answering the text as it now is), less those ignored. */
+void
+cs_composer_window_show_findings (CsComposerWindow *self,
+                                  GPtrArray        *findings)
+{
+  g_ptr_array_set_size (self->findings, 0);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const CsFinding *finding = g_ptr_array_index (findings, i);
+      g_autofree char *key = ignore_key (finding);
+
+      if (finding->severity == CS_SEVERITY_WARNING && g_hash_table_contains (self->ignored, key))
+        continue;
+
+      g_ptr_array_add (self->findings, cs_finding_copy (finding));
+    }
+
+  /* The list reads most severe first; the text keeps its order. */
+  g_ptr_array_sort (self->findings, severity_then_position);
+
+  apply_tags (self);
+  fill_list (self);
+  update_summary (self);
+  cs_composer_window_update_submit (self);
+}
+
+void
+cs_composer_window_reshow_findings (CsComposerWindow *self)
+{
+  g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
+
+  for (guint i = 0; i < self->findings->len; i++)
+    g_ptr_array_add (copy, cs_finding_copy (g_ptr_array_index (self->findings, i)));
+
+  cs_composer_window_show_findings (self, copy);
+}
+
+static void
+select_range (CsComposerWindow *self,
+              const CsFinding  *finding)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &start, finding->start);
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &end, finding->end);
+  gtk_text_buffer_select_range (self->buffer, &start, &end);
+  gtk_text_view_scroll_to_iter (self->text_view, &start, 0.1, FALSE, 0, 0);
+}
+
+static void
+finding_row_activated_cb (GtkListBox       *list,
+                          GtkListBoxRow    *row,
+                          CsComposerWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "finding-index"));
+
+  if (index >= self->findings->len)
+    return;
+
+  select_range (self, g_ptr_array_index (self->findings, index));
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+/* F8 and Shift+F8: the next or previous finding in the text from the cursor. */
+void
+cs_composer_window_goto_finding (CsComposerWindow *self,
+                                 gboolean          forward)
+{
+  const CsFinding *target = NULL;
+  GtkTextIter cursor;
+  guint offset;
+
+  gtk_text_buffer_get_iter_at_mark (self->buffer, &cursor, gtk_text_buffer_get_insert (self->buffer));
+  offset = gtk_text_iter_get_offset (&cursor);
+
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      const CsFinding *f = g_ptr_array_index (self->findings, i);
+
+      if (forward && f->start > offset && (target == NULL || f->start < target->start))
+        target = f;
+      else if (!forward && f->start < offset && (target == NULL || f->start > target->start))
+        target = f;
+    }
+
+  /* Round the end of the post back to its start, as search does. */
+  for (guint i = 0; target == NULL && i < self->findings->len; i++)
+    {
+      const CsFinding *f = g_ptr_array_index (self->findings, i);
+
+      if (target == NULL || (forward ? f->start < target->start : f->start > target->start))
+        target = f;
+    }
+  if (target == NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &cursor, target->start);
+  gtk_text_buffer_place_cursor (self->buffer, &cursor);
+  gtk_text_view_scroll_to_iter (self->text_view, &cursor, 0.1, FALSE, 0, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) &&
+        g_ptr_array_index (self->findings, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "finding-index"))) == target)
+      gtk_list_box_select_row (self->findings_list, GTK_LIST_BOX_ROW (row));
+}
+
+static void
+next_finding_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  cs_composer_window_goto_finding (CS_COMPOSER_WINDOW (widget), TRUE);
+}
+
+static void
+previous_finding_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  cs_composer_window_goto_finding (CS_COMPOSER_WINDOW (widget), FALSE);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget        *widget,
+                  int               x,
+                  int               y,
+                  gboolean          keyboard,
+                  GtkTooltip       *tooltip,
+                  CsComposerWindow *self)
+{
+  const CsFinding *finding;
+  g_autofree char *markup = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *clause = NULL;
+  GtkTextIter iter;
+  int bx, by;
+
+  if (keyboard)
+    gtk_text_buffer_get_iter_at_mark (self->buffer, &iter, gtk_text_buffer_get_insert (self->buffer));
+  else
+    {
+      gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+      if (!gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by))
+        return FALSE;
+    }
+
+  finding = cs_composer_window_finding_at (self, gtk_text_iter_get_offset (&iter));
+  if (finding == NULL)
+    return FALSE;
+
+  message = g_markup_escape_text (finding->message, -1);
+  clause = g_markup_escape_text (finding->clause, -1);
+  markup = g_strdup_printf ("%s\n<small>%s %s</small>", message, _("Policy:"), clause);
+  gtk_tooltip_set_markup (tooltip, markup);
+
+  return TRUE;
+}
+
+/* The context menu offers the fixes for the finding at the cursor. The
+ * live check has worked out spelling suggestions already; only a menu asked
+ * for (@asked) may work out any still missing. */
+static void
+update_extra_menu (CsComposerWindow *self,
+                   gboolean          asked)
+{
+  g_autoptr(GMenu) menu = NULL;
+  CsFinding *finding;
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_mark (self->buffer, &iter, gtk_text_buffer_get_insert (self->buffer));
+  finding = (CsFinding *) cs_composer_window_finding_at (self, gtk_text_iter_get_offset (&iter));
+  if (finding == NULL || g_str_equal (finding->rule, CS_RULE_LENGTH))
+    {
+      gtk_text_view_set_extra_menu (self->text_view, NULL);
+      return;
+    }
+
+  menu = g_menu_new ();
+
+  if (asked && finding->suggestions == NULL && cs_session_get_checker (self->session) != NULL)
+    cs_checker_fill_suggestions (cs_session_get_checker (self->session), finding);
+  for (guint i = 0; finding->suggestions != NULL && i < finding->suggestions->len && i < 5; i++)
+    {
+      const char *suggestion = g_ptr_array_index (finding->suggestions, i);
+      g_autofree char *label = g_strdup_printf (_("Replace with “%s”"), suggestion);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "composer.apply-fix",
+                                               g_variant_new ("(uuss)", finding->start, finding->end,
+                                                              finding->text, suggestion));
+      g_menu_append_item (menu, item);
+    }
+
+  if (g_str_equal (finding->rule, CS_RULE_SPELLING))
+    {
+      g_autofree char *label = g_strdup_printf (_("Add “%s” to Dictionary"), finding->text);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "composer.add-word", g_variant_new_string (finding->text));
+      g_menu_append_item (menu, item);
+    }
+
+  /* Errors can only be fixed; a warning may be set aside for this post. */
+  if (finding->severity == CS_SEVERITY_WARNING)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("Ignore Once"), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "composer.ignore",
+                                               g_variant_new ("(ss)", finding->rule, finding->text));
+      g_menu_append_item (menu, item);
+    }
+
+  gtk_text_view_set_extra_menu (self->text_view, G_MENU_MODEL (menu));
+}
+
+static void
+right_click_cb (GtkGestureClick  *gesture,
+                int               n_press,
+                double            x,
+                double            y,
+                CsComposerWindow *self)
+{
+  GtkTextIter iter;
+  int bx, by;
+
+  /* A right click on an underline moves the cursor there first, so the
+   * menu offers that finding's fixes. */
+  gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+  if (gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by) &&
+      cs_composer_window_finding_at (self, gtk_text_iter_get_offset (&iter)) != NULL &&
+      !gtk_text_buffer_get_has_selection (self->buffer))
+    gtk_text_buffer_place_cursor (self->buffer, &iter);
+
+  update_extra_menu (self, TRUE);
+}
+
+static void
+apply_fix_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (widget);
+  const char *expected, *replacement;
+  g_autofree char *current = NULL;
+  GtkTextIter start, end;
+  guint s, e;
+
+  g_variant_get (parameter, "(uu&s&s)", &s, &e, &expected, &replacement);
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &start, s);
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &end, e);
+  current = gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);
+
+  /* The text moved since the menu was made: do nothing rather than harm. */
+  if (!g_str_equal (current, expected))
+    return;
+
+  /* One step on the undo stack. */
+  gtk_text_buffer_begin_user_action (self->buffer);
+  gtk_text_buffer_delete (self->buffer, &start, &end);
+  gtk_text_buffer_insert (self->buffer, &start, replacement, -1);
+  gtk_text_buffer_end_user_action (self->buffer);
+}
+
+static void
+add_word_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!cs_session_add_word (self->session, g_variant_get_string (parameter, NULL), &error))
+    cs_composer_window_toast (self, error->message);
+
+  cs_composer_window_recheck (self);
+}
+
+static void
+ignore_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (widget);
+  const char *rule, *text;
+
+  g_variant_get (parameter, "(&s&s)", &rule, &text);
+  g_hash_table_add (self->ignored, g_strconcat (rule, "\x1f", text, NULL));
+  cs_composer_window_reshow_findings (self);
+}
+
+static void
+cursor_moved_cb (CsComposerWindow *self)
+{
+  update_extra_menu (self, FALSE);
+}
+
+static gboolean
+menu_key_cb (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             CsComposerWindow      *self)
+{
+  if (keyval == GDK_KEY_Menu || (keyval == GDK_KEY_F10 && (state & GDK_SHIFT_MASK)))
+    update_extra_menu (self, TRUE);
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+void
+cs_composer_window_class_init_findings (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "composer.apply-fix", "(uuss)", apply_fix_action);
+  gtk_widget_class_install_action (widget_class, "composer.add-word", "s", add_word_action);
+  gtk_widget_class_install_action (widget_class, "composer.ignore", "(ss)", ignore_action);
+  gtk_widget_class_install_action (widget_class, "composer.next-finding", NULL, next_finding_action);
+  gtk_widget_class_install_action (widget_class, "composer.previous-finding", NULL, previous_finding_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "composer.next-finding", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, GDK_SHIFT_MASK, "composer.previous-finding", NULL);
+}
+
+void
+cs_composer_window_init_findings (CsComposerWindow *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  /* Pango has no dotted underline; spelling gets the wavy one GNOME's spell
+   * checkers use, policy problems a solid line and a tint. */
+  self->tags[TAG_ERROR] = gtk_text_buffer_create_tag (self->buffer, "cs-error",
+                                                     "underline", PANGO_UNDERLINE_SINGLE,
+                                                     "underline-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 1.0 },
+                                                     "background-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 0.12 },
+                                                     NULL);
+  self->tags[TAG_WARNING] = gtk_text_buffer_create_tag (self->buffer, "cs-warning",
+                                                       "underline", PANGO_UNDERLINE_SINGLE,
+                                                       "underline-rgba", &(GdkRGBA) { 0.90, 0.65, 0.04, 1.0 },
+                                                       "background-rgba", &(GdkRGBA) { 0.90, 0.65, 0.04, 0.14 },
+                                                       NULL);
+  self->tags[TAG_SPELLING] = gtk_text_buffer_create_tag (self->buffer, "cs-spelling",
+                                                        "underline", PANGO_UNDERLINE_ERROR,
+                                                        "underline-rgba", &(GdkRGBA) { 0.21, 0.52, 0.89, 1.0 },
+                                                        NULL);
+
+  gtk_list_box_set_header_func (self->findings_list, header_func, self, NULL);
+  g_signal_connect (self->findings_list, "row-activated", G_CALLBACK (finding_row_activated_cb), self);
+  g_signal_connect (self->text_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+  g_signal_connect_swapped (self->buffer, "notify::cursor-position", G_CALLBACK (cursor_moved_cb), self);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (right_click_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), GTK_EVENT_CONTROLLER (click));
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (menu_key_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
+  }
+
+  update_summary (self);
+}

@@ -1,0 +1,79 @@
+/* cs-composer-window-private.h: the composer's insides, shared by its files and its tests
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cs-attachments-strip.h"
+#include "cs-composer-window.h"
+
+G_BEGIN_DECLS
+
+struct _CsComposerWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkWidget            *submit_button;
+  GtkWidget            *drafts_button;
+  GtkPopover           *drafts_popover;
+  GtkListBox           *drafts_list;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  AdwFlap              *flap;
+  GtkToggleButton      *platform_x;
+  GtkToggleButton      *platform_facebook;
+  GtkToggleButton      *platform_mastodon;
+  GtkToggleButton      *platform_bluesky;
+  GtkTextView          *text_view;
+  GtkBox               *bottom_bar;
+  GtkLabel             *status_label;
+  GtkLabel             *counter_label;
+  GtkLabel             *summary_label;
+  GtkListBox           *findings_list;
+
+  CsAttachmentsStrip   *attachments;
+
+  CsSession            *session;
+  CsDraftStore         *store;
+  GSettings            *settings;
+  CsDraft              *draft;
+  CsLiveCheck          *live;
+  GtkTextBuffer        *buffer;
+  GtkTextTag           *tags[3];       /* error, warning, spelling */
+
+  GPtrArray            *findings;      /* CsFinding, as shown */
+  GHashTable           *ignored;       /* "rule\x1ftext" ignored once */
+  guint                 shown_serial;  /* the check the findings came from */
+  guint                 autosave_source;
+  gboolean              loading;       /* filling the buffer from a draft */
+  gboolean              has_errors;
+  char                 *submit_blocker; /* why Submit is off, or NULL */
+};
+
+enum { TAG_ERROR, TAG_WARNING, TAG_SPELLING };
+
+/* cs-composer-window-findings.c */
+void        cs_composer_window_init_findings   (CsComposerWindow *self);
+void        cs_composer_window_show_findings   (CsComposerWindow *self,
+                                                GPtrArray        *findings);
+void        cs_composer_window_reshow_findings (CsComposerWindow *self);
+void        cs_composer_window_goto_finding    (CsComposerWindow *self,
+                                                gboolean          forward);
+const CsFinding *cs_composer_window_finding_at (CsComposerWindow *self,
+                                                guint             offset);
+void        cs_composer_window_class_init_findings (GtkWidgetClass *widget_class);
+
+/* cs-composer-window.c */
+void        cs_composer_window_update_submit   (CsComposerWindow *self);
+void        cs_composer_window_recheck         (CsComposerWindow *self);
+void        cs_composer_window_toast           (CsComposerWindow *self,
+                                                const char       *message);
+/* For tests: TRUE while a check is running or waiting. */
+gboolean    cs_composer_window_is_checking     (CsComposerWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,783 @@
+/* cs-composer-window.c: the window office staff write posts in
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cs-composer-window-private.h"
+
+G_DEFINE_FINAL_TYPE (CsComposerWindow, cs_composer_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* A draft is written to disk this long after the last change, and on close. */
+#define AUTOSAVE_DELAY_MS 2000
+
+static GtkToggleButton *
+platform_button (CsComposerWindow *self,
+                 CsPlatform        platform)
+{
+  switch (platform)
+    {
+    case CS_PLATFORM_X:
+      return self->platform_x;
+    case CS_PLATFORM_MASTODON:
+      return self->platform_mastodon;
+    case CS_PLATFORM_BLUESKY:
+      return self->platform_bluesky;
+    case CS_PLATFORM_FACEBOOK:
+    case CS_N_PLATFORMS:
+    default:
+      return self->platform_facebook;
+    }
+}
+
+static guint
+selected_platforms (CsComposerWindow *self)
+{
+  guint platforms = 0;
+
+  for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
+    if (gtk_toggle_button_get_active (platform_button (self, p)))
+      platforms |= 1u << p;
+
+  return platforms;
+}
+
+void
+cs_composer_window_toast (CsComposerWindow *self,
+                          const char       *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static char *
+dup_text (CsComposerWindow *self)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  return gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);
+}
+
+/* Remaining characters on the strictest selected platform, "remaining / limit". */
+static void
+update_counter (CsComposerWindow *self,
+                const char       *text)
+{
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  g_autofree char *label = NULL;
+  g_autofree char *accessible = NULL;
+  guint platforms = selected_platforms (self);
+  CsPlatform strictest = CS_N_PLATFORMS;
+  int least = G_MAXINT;
+  gsize len = strlen (text);
+
+  for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
+    {
+      guint used, limit;
+      int remaining;
+
+      if (!(platforms & (1u << p)))
+        continue;
+
+      used = cs_platform_count (p, text, len);
+      limit = cs_platform_get_limit (p);
+      remaining = (int) limit - (int) used;
+      if (tooltip->len > 0)
+        g_string_append_c (tooltip, '\n');
+      g_string_append_printf (tooltip, _("%s: %u of %u characters"), cs_platform_get_display_name (p), used, limit);
+
+      if (remaining < least)
+        {
+          least = remaining;
+          strictest = p;
+        }
+    }
+
+  if (strictest == CS_N_PLATFORMS)
+    {
+      gtk_label_set_label (self->counter_label, "");
+      return;
+    }
+
+  label = g_strdup_printf ("%d / %u", least, cs_platform_get_limit (strictest));
+  gtk_label_set_label (self->counter_label, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->counter_label), tooltip->str);
+
+  if (least < 0)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
+      accessible = g_strdup_printf (_("%d characters over the %s limit of %u"), -least,
+                                    cs_platform_get_display_name (strictest), cs_platform_get_limit (strictest));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
+      accessible = g_strdup_printf (_("%d characters left of %u on %s"), least, cs_platform_get_limit (strictest),
+                                    cs_platform_get_display_name (strictest));
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->counter_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+void
+cs_composer_window_recheck (CsComposerWindow *self)
+{
+  g_autofree char *text = dup_text (self);
+
+  update_counter (self, text);
+  cs_live_check_request (self->live, text, selected_platforms (self));
+  cs_composer_window_update_submit (self);
+}
+
+gboolean
+cs_composer_window_is_checking (CsComposerWindow *self)
+{
+  return !cs_session_is_ready (self->session) || cs_live_check_is_busy (self->live) ||
+         self->shown_serial != cs_live_check_get_serial (self->live);
+}
+
+/* Submit stays off, with the reason as its tooltip, until the post can go. */
+void
+cs_composer_window_update_submit (CsComposerWindow *self)
+{
+  g_autofree char *reason = NULL;
+  guint n_errors = 0;
+  GtkTextIter start, end;
+
+  for (guint i = 0; i < self->findings->len; i++)
+    if (((CsFinding *) g_ptr_array_index (self->findings, i))->severity == CS_SEVERITY_ERROR)
+      n_errors++;
+
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+
+  if (gtk_text_iter_equal (&start, &end))
+    reason = g_strdup (_("Write the post first"));
+  else if (!cs_session_is_ready (self->session))
+    reason = g_strdup (_("Still loading the dictionary and the roster…"));
+  else if (n_errors > 0)
+    reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem must be fixed before the post can be approved",
+                                           "%u problems must be fixed before the post can be approved", n_errors),
+                              n_errors);
+  else
+    for (guint i = 0; i < cs_draft_get_n_attachments (self->draft); i++)
+      if (cs_draft_get_attachment (self->draft, i)->alt_text[0] == '\0')
+        {
+          reason = g_strdup_printf (_("Photo %u needs alt text: describe it for people who cannot see it"), i + 1);
+          break;
+        }
+
+  self->has_errors = n_errors > 0;
+  g_free (self->submit_blocker);
+  self->submit_blocker = g_strdup (reason);
+
+  /* With the text clear, what still holds the post back is said above the list. */
+  if (n_errors == 0 && reason != NULL && cs_draft_get_n_attachments (self->draft) > 0 &&
+      g_str_has_prefix (reason, _("Photo")))
+    gtk_label_set_label (self->summary_label, _("A photo needs alt text"));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.submit", reason == NULL);
+  gtk_widget_set_tooltip_text (self->submit_button, reason != NULL ? reason : _("Send to the headteacher for approval (Ctrl+Enter)"));
+}
+
+static gboolean
+autosave_cb (gpointer user_data)
+{
+  CsComposerWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->autosave_source = 0;
+
+  if (!cs_draft_store_save (self->store, self->draft, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The draft could not be saved: %s. Keep this window open and free some disk space."),
+                                                  error->message);
+      adw_window_title_set_subtitle (self->window_title, _("Not saved"));
+      cs_composer_window_toast (self, message);
+      return G_SOURCE_REMOVE;
+    }
+
+  adw_window_title_set_subtitle (self->window_title, _("Draft saved"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+save_now (CsComposerWindow *self)
+{
+  if (self->autosave_source == 0)
+    return;
+
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  autosave_cb (self);
+}
+
+static void
+draft_changed_cb (CsComposerWindow *self)
+{
+  g_autofree char *title = cs_draft_dup_title (self->draft);
+
+  /* No face or name detector runs yet, so a new photo goes straight to
+   * "needs review": a person must look at it and mark it by hand. */
+  for (guint i = 0; i < cs_draft_get_n_attachments (self->draft); i++)
+    {
+      const CsAttachment *photo = cs_draft_get_attachment (self->draft, i);
+
+      if (photo->state == CS_PHOTO_STATE_CHECKING)
+        {
+          cs_draft_set_photo_state (self->draft, photo->id, CS_PHOTO_STATE_NEEDS_REVIEW);
+          return;
+        }
+    }
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, _("Editing"));
+
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  self->autosave_source = g_timeout_add (AUTOSAVE_DELAY_MS, autosave_cb, self);
+
+  cs_composer_window_update_submit (self);
+}
+
+static void
+buffer_changed_cb (CsComposerWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->loading)
+    return;
+
+  text = dup_text (self);
+  cs_draft_set_text (self->draft, text);
+  update_counter (self, text);
+  cs_live_check_request (self->live, text, selected_platforms (self));
+  cs_composer_window_update_submit (self);
+}
+
+static void
+platform_toggled_cb (CsComposerWindow *self,
+                     GtkToggleButton  *button)
+{
+  if (self->loading)
+    return;
+
+  /* A post goes somewhere: keep at least one platform. */
+  if (selected_platforms (self) == 0)
+    {
+      self->loading = TRUE;
+      gtk_toggle_button_set_active (button, TRUE);
+      self->loading = FALSE;
+      cs_composer_window_toast (self, _("A post needs at least one platform"));
+      return;
+    }
+
+  cs_draft_set_platforms (self->draft, selected_platforms (self));
+  cs_composer_window_recheck (self);
+}
+
+static void
+live_finished_cb (CsComposerWindow *self,
+                  guint             serial,
+                  GPtrArray        *findings)
+{
+  /* Findings for text that has changed since are stale; a newer check
+   * is already waiting and will be shown instead. */
+  if (serial != cs_live_check_get_serial (self->live))
+    return;
+
+  self->shown_serial = serial;
+  cs_composer_window_show_findings (self, findings);
+  gtk_label_set_label (self->status_label, "");
+}
+
+static guint
+default_platforms (CsComposerWindow *self)
+{
+  g_auto(GStrv) names = g_settings_get_strv (self->settings, "default-platforms");
+  guint platforms = 0;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      CsPlatform p;
+
+      if (cs_platform_from_string (names[i], &p))
+        platforms |= 1u << p;
+    }
+
+  return platforms != 0 ? platforms : 1u << CS_PLATFORM_X;
+}
+
+void
+cs_composer_window_open_draft (CsComposerWindow *self,
+                               CsDraft          *draft)
+{
+  g_return_if_fail (CS_IS_COMPOSER_WINDOW (self));
+  g_return_if_fail (CS_IS_DRAFT (draft));
+
+  if (self->draft != NULL)
+    {
+      save_now (self);
+      g_signal_handlers_disconnect_by_data (self->draft, self);
+    }
+  g_set_object (&self->draft, draft);
+
+  if (cs_draft_get_platforms (draft) == 0)
+    cs_draft_set_platforms (draft, default_platforms (self));
+
+  self->loading = TRUE;
+  gtk_text_buffer_begin_irreversible_action (self->buffer);
+  gtk_text_buffer_set_text (self->buffer, cs_draft_get_text (draft), -1);
+  gtk_text_buffer_end_irreversible_action (self->buffer);
+  for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
+    gtk_toggle_button_set_active (platform_button (self, p), (cs_draft_get_platforms (draft) & (1u << p)) != 0);
+  self->loading = FALSE;
+
+  g_hash_table_remove_all (self->ignored);
+  g_signal_connect_swapped (draft, "changed", G_CALLBACK (draft_changed_cb), self);
+  cs_attachments_strip_set_draft (self->attachments, self->store, draft);
+
+  {
+    g_autofree char *title = cs_draft_dup_title (draft);
+    adw_window_title_set_title (self->window_title, title);
+    adw_window_title_set_subtitle (self->window_title, NULL);
+  }
+
+  cs_composer_window_recheck (self);
+}
+
+CsDraft *
+cs_composer_window_get_draft (CsComposerWindow *self)
+{
+  g_return_val_if_fail (CS_IS_COMPOSER_WINDOW (self), NULL);
+
+  return self->draft;
+}
+
+static void
+session_ready_cb (CsComposerWindow *self)
+{
+  cs_live_check_set_checker (self->live, cs_session_get_checker (self->session));
+  cs_composer_window_recheck (self);
+}
+
+static void
+show_banner (CsComposerWindow *self,
+             const char       *message)
+{
+  gtk_label_set_label (self->banner_label, message);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+roster_failed_cb (CsComposerWindow *self,
+                  GError           *error)
+{
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (_("The roster could not be loaded, so the last roster that loaded is still in use. %s"),
+                             error->message);
+  show_banner (self, message);
+}
+
+static void
+roster_loaded_cb (CsComposerWindow *self)
+{
+  CsRoster *roster = cs_session_get_roster (self->session);
+  GPtrArray *problems = cs_roster_get_problems (roster);
+  g_autoptr(GString) message = NULL;
+
+  if (problems == NULL || problems->len == 0)
+    {
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      return;
+    }
+
+  /* The good rows are in use; say which were left out, and why. */
+  message = g_string_new (NULL);
+  g_string_printf (message, g_dngettext (GETTEXT_PACKAGE, "%u row of the roster was left out.",
+                                         "%u rows of the roster were left out.", problems->len),
+                   problems->len);
+  for (guint i = 0; i < problems->len && i < 5; i++)
+    g_string_append_printf (message, " %s", ((CsRosterProblem *) g_ptr_array_index (problems, i))->message);
+  if (problems->len > 5)
+    g_string_append_printf (message, _(" And %u more."), problems->len - 5);
+  show_banner (self, message->str);
+}
+
+static void
+policy_failed_cb (CsComposerWindow *self,
+                  GError           *error)
+{
+  g_autofree char *message = g_strdup_printf (_("The policy file could not be used, so the policy in force is unchanged. %s"),
+                                              error->message);
+  show_banner (self, message);
+}
+
+static void
+dismiss_banner_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (CS_COMPOSER_WINDOW (widget)->banner_revealer, FALSE);
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (widget);
+
+  save_now (self);
+  /* Sending to the headteacher's queue is the approval queue's work; until
+   * it is there the post waits, saved, with nothing left to fix. */
+  cs_composer_window_toast (self, _("Ready for approval. The draft is saved; sending it to the headteacher's queue comes with the approval queue."));
+}
+
+static void
+new_draft_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (widget);
+  g_autoptr(CsDraft) draft = cs_draft_store_create (self->store);
+
+  cs_composer_window_open_draft (self, draft);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+static void
+attach_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  cs_attachments_strip_add_photo (CS_COMPOSER_WINDOW (widget)->attachments);
+}
+
+static void
+open_drafts_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  gtk_menu_button_popup (GTK_MENU_BUTTON (CS_COMPOSER_WINDOW (widget)->drafts_button));
+}
+
+static void
+delete_draft_clicked_cb (GtkButton        *button,
+                         CsComposerWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "draft-id");
+  g_autoptr(GError) error = NULL;
+  gboolean current = g_strcmp0 (id, cs_draft_get_id (self->draft)) == 0;
+
+  if (current)
+    g_clear_handle_id (&self->autosave_source, g_source_remove);
+
+  if (!cs_draft_store_delete (self->store, id, &error))
+    {
+      cs_composer_window_toast (self, error->message);
+      return;
+    }
+
+  gtk_popover_popdown (self->drafts_popover);
+  if (current)
+    {
+      g_autoptr(CsDraft) fresh = cs_draft_store_create (self->store);
+      cs_composer_window_open_draft (self, fresh);
+    }
+  cs_composer_window_toast (self, _("Draft deleted"));
+}
+
+static void
+draft_row_activated_cb (GtkListBox       *list,
+                        GtkListBoxRow    *row,
+                        CsComposerWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "draft-id");
+  g_autoptr(CsDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_popover_popdown (self->drafts_popover);
+  if (g_strcmp0 (id, cs_draft_get_id (self->draft)) == 0)
+    return;
+
+  save_now (self);
+  draft = cs_draft_store_load (self->store, id, &error);
+  if (draft == NULL)
+    {
+      cs_composer_window_toast (self, error->message);
+      return;
+    }
+  cs_composer_window_open_draft (self, draft);
+}
+
+static void
+fill_drafts_list (CsComposerWindow *self)
+{
+  g_autoptr(GPtrArray) drafts = NULL;
+  GtkWidget *child;
+
+  save_now (self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->drafts_list))) != NULL)
+    gtk_list_box_remove (self->drafts_list, child);
+
+  drafts = cs_draft_store_list (self->store);
+  for (guint i = 0; i < drafts->len; i++)
+    {
+      CsDraft *draft = g_ptr_array_index (drafts, i);
+      g_autofree char *title = cs_draft_dup_title (draft);
+      g_autofree char *when = NULL;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *delete_label = g_strdup_printf (_("Delete “%s”"), title);
+      GDateTime *modified = cs_draft_get_modified (draft);
+
+      when = modified != NULL ? g_date_time_format (modified, "%e %b, %H:%M") : g_strdup ("");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_strstrip (when));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "draft-id", g_strdup (cs_draft_get_id (draft)), g_free);
+
+      gtk_widget_set_valign (delete, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (delete, "flat");
+      gtk_widget_set_tooltip_text (delete, delete_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (delete), GTK_ACCESSIBLE_PROPERTY_LABEL, delete_label, -1);
+      g_object_set_data_full (G_OBJECT (delete), "draft-id", g_strdup (cs_draft_get_id (draft)), g_free);
+      g_signal_connect (delete, "clicked", G_CALLBACK (delete_draft_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete);
+
+      gtk_list_box_append (self->drafts_list, row);
+    }
+
+  if (drafts->len == 0)
+    {
+      GtkWidget *empty = gtk_label_new (_("No saved drafts yet"));
+
+      gtk_widget_add_css_class (empty, "dim-label");
+      gtk_widget_set_margin_top (empty, 12);
+      gtk_widget_set_margin_bottom (empty, 12);
+      gtk_list_box_append (self->drafts_list, empty);
+    }
+}
+
+static void
+attachments_error_cb (CsComposerWindow *self,
+                      const char       *message)
+{
+  cs_composer_window_toast (self, message);
+}
+
+static gboolean
+cs_composer_window_close_request (GtkWindow *window)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (window);
+  int width, height;
+
+  /* Never lose a draft: write it before the window goes. */
+  if (self->draft != NULL && (self->autosave_source != 0 || cs_draft_get_text (self->draft)[0] != '\0'))
+    {
+      g_clear_handle_id (&self->autosave_source, g_source_remove);
+      self->autosave_source = 1;
+      save_now (self);
+    }
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (cs_composer_window_parent_class)->close_request (window);
+}
+
+/* For bench/run: say when the first frame is on screen, then quit. */
+static void
+first_frame_cb (GdkFrameClock    *clock,
+                CsComposerWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  g_print ("first-frame\n");
+  fflush (stdout);
+  g_application_quit (g_application_get_default ());
+}
+
+static void
+realize_cb (CsComposerWindow *self)
+{
+  if (g_getenv ("COUNTERSIGN_QUIT_AFTER_FIRST_FRAME") != NULL)
+    g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint", G_CALLBACK (first_frame_cb), self);
+}
+
+static void
+cs_composer_window_dispose (GObject *object)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (object);
+
+  /* Whatever closes the window, a pending change is written first. */
+  if (self->autosave_source != 0 && self->store != NULL && self->draft != NULL)
+    save_now (self);
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->draft != NULL)
+    g_signal_handlers_disconnect_by_data (self->draft, self);
+  if (self->live != NULL)
+    g_signal_handlers_disconnect_by_data (self->live, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_COMPOSER_WINDOW);
+
+  G_OBJECT_CLASS (cs_composer_window_parent_class)->dispose (object);
+}
+
+static void
+cs_composer_window_finalize (GObject *object)
+{
+  CsComposerWindow *self = CS_COMPOSER_WINDOW (object);
+
+  g_clear_object (&self->live);
+  g_clear_object (&self->draft);
+  g_clear_object (&self->session);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->ignored, g_hash_table_unref);
+  g_clear_pointer (&self->submit_blocker, g_free);
+
+  G_OBJECT_CLASS (cs_composer_window_parent_class)->finalize (object);
+}
+
+static void
+cs_composer_window_class_init (CsComposerWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = cs_composer_window_dispose;
+  object_class->finalize = cs_composer_window_finalize;
+  window_class->close_request = cs_composer_window_close_request;
+
+  g_type_ensure (CS_TYPE_ATTACHMENTS_STRIP);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/countersign/Countersign/ui/composer-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, drafts_button);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, drafts_popover);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, drafts_list);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, platform_x);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, platform_facebook);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, platform_mastodon);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, platform_bluesky);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, text_view);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, bottom_bar);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, counter_label);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, findings_list);
+
+  gtk_widget_class_install_action (widget_class, "composer.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "composer.new-draft", NULL, new_draft_action);
+  gtk_widget_class_install_action (widget_class, "composer.open-drafts", NULL, open_drafts_action);
+  gtk_widget_class_install_action (widget_class, "composer.attach", NULL, attach_action);
+  gtk_widget_class_install_action (widget_class, "composer.dismiss-banner", NULL, dismiss_banner_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "composer.submit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "composer.submit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "composer.new-draft", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "composer.open-drafts", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "composer.attach", NULL);
+
+  cs_composer_window_class_init_findings (widget_class);
+}
+
+static void
+cs_composer_window_init (CsComposerWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
+  self->ignored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_set_enable_undo (self->buffer, TRUE);
+  self->live = cs_live_check_new ();
+
+  /* The strip of photos sits between the text and the counter. */
+  self->attachments = CS_ATTACHMENTS_STRIP (cs_attachments_strip_new ());
+  gtk_widget_insert_before (GTK_WIDGET (self->attachments), gtk_widget_get_parent (GTK_WIDGET (self->bottom_bar)),
+                            GTK_WIDGET (self->bottom_bar));
+  g_signal_connect_swapped (self->attachments, "error", G_CALLBACK (attachments_error_cb), self);
+
+  g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
+  g_signal_connect_swapped (self->live, "finished", G_CALLBACK (live_finished_cb), self);
+  for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
+    g_signal_connect_swapped (platform_button (self, p), "toggled", G_CALLBACK (platform_toggled_cb), self);
+  g_signal_connect (self->drafts_list, "row-activated", G_CALLBACK (draft_row_activated_cb), self);
+  g_signal_connect_swapped (self->drafts_popover, "show", G_CALLBACK (fill_drafts_list), self);
+
+  cs_composer_window_init_findings (self);
+  g_signal_connect (self, "realize", G_CALLBACK (realize_cb), NULL);
+}
+
+/* The draft to open: the most recent one (after a crash, the one that was
+ * being written), or, the very first time, the demo post. */
+static CsDraft *
+first_draft (CsComposerWindow *self)
+{
+  g_autoptr(GPtrArray) drafts = cs_draft_store_list (self->store);
+  g_autoptr(GFile) demo = NULL;
+  g_autofree char *text = NULL;
+  CsDraft *draft;
+
+  if (drafts->len > 0)
+    return g_object_ref (g_ptr_array_index (drafts, 0));
+
+  g_autofree char *roster = g_settings_get_string (self->settings, "roster-file");
+
+  draft = cs_draft_store_create (self->store);
+  demo = cs_application_dup_demo_file ("post.txt");
+  if (roster[0] == '\0' &&
+      g_file_load_contents (demo, NULL, &text, NULL, NULL, NULL) && g_utf8_validate (text, -1, NULL))
+    cs_draft_set_text (draft, text);
+
+  return draft;
+}
+
+CsComposerWindow *
+cs_composer_window_new (CsApplication *application)
+{
+  CsComposerWindow *self;
+  g_autoptr(CsDraft) draft = NULL;
+
+  g_return_val_if_fail (CS_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (CS_TYPE_COMPOSER_WINDOW, "application", application, NULL);
+  self->session = g_object_ref (cs_application_get_session (application));
+  self->store = g_object_ref (cs_application_get_store (application));
+  self->settings = g_object_ref (cs_application_get_settings (application));
+
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_swapped (self->session, "ready", G_CALLBACK (session_ready_cb), self);
+  g_signal_connect_swapped (self->session, "changed", G_CALLBACK (cs_composer_window_recheck), self);
+  g_signal_connect_swapped (self->session, "roster-failed", G_CALLBACK (roster_failed_cb), self);
+  g_signal_connect_swapped (self->session, "roster-loaded", G_CALLBACK (roster_loaded_cb), self);
+  g_signal_connect_swapped (self->session, "policy-failed", G_CALLBACK (policy_failed_cb), self);
+  if (cs_session_is_ready (self->session))
+    cs_live_check_set_checker (self->live, cs_session_get_checker (self->session));
+  else
+    gtk_label_set_label (self->status_label, _("Loading the dictionary and roster…"));
+
+  draft = first_draft (self);
+  cs_composer_window_open_draft (self, draft);
+
+  return self;
+}

@@ -1,0 +1,657 @@
+/* cs-preferences-window.c: where the roster, policy, queue and default platforms are set
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "cs-preferences-window.h"
+
+/* The keys of default-platforms, in the order the rows are shown. */
+static const struct
+{
+  const char *id;
+  const char *title;
+} platforms[] = {
+  { "x",        N_("X") },
+  { "facebook", N_("Facebook") },
+  { "mastodon", N_("Mastodon") },
+  { "bluesky",  N_("Bluesky") },
+};
+
+#define N_PLATFORMS G_N_ELEMENTS (platforms)
+
+struct _CsPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GSettings            *settings;
+  GtkFileChooserNative *chooser;
+  char                 *chooser_key;
+  AdwToast             *toast;
+
+  /* Template widgets */
+  AdwActionRow         *roster_row;
+  GtkWidget            *roster_reset_button;
+  AdwActionRow         *policy_row;
+  GtkWidget            *policy_reset_button;
+  AdwPreferencesGroup  *queue_group;
+  AdwEntryRow          *queue_row;
+  AdwPreferencesGroup  *platforms_group;
+
+  GtkSwitch            *platform_switches[N_PLATFORMS];
+
+  /* Set while the rows are being made to match the settings, so that the
+   * rows' own change handlers do not write the same value straight back. */
+  guint                 syncing : 1;
+};
+
+G_DEFINE_FINAL_TYPE (CsPreferencesWindow, cs_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+add_toast (CsPreferencesWindow *self,
+           const char          *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  /* Toasts queue up one after another; a second refusal replaces the
+   * first rather than waiting behind it. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+
+  g_set_weak_pointer (&self->toast, toast);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+/* Roster and policy files */
+
+static void
+sync_file_row (CsPreferencesWindow *self,
+               const char          *key)
+{
+  g_autofree char *value = g_settings_get_string (self->settings, key);
+  gboolean is_roster = g_str_equal (key, "roster-file");
+  AdwActionRow *row = is_roster ? self->roster_row : self->policy_row;
+  GtkWidget *reset = is_roster ? self->roster_reset_button : self->policy_reset_button;
+
+  if (value[0] == '\0')
+    {
+      adw_action_row_set_subtitle (row, is_roster ? _("Demo roster (Larkfield Primary)")
+                                                  : _("Demo policy (Larkfield Primary)"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
+      gtk_widget_set_visible (reset, FALSE);
+    }
+  else
+    {
+      /* The setting may hold a path or a URI; the application reads it with
+       * g_file_new_for_commandline_arg(), so this does too. */
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (value);
+      g_autofree char *basename = g_file_get_basename (file);
+      g_autofree char *display = g_filename_display_name (basename != NULL ? basename : value);
+      g_autofree char *parse_name = g_file_get_parse_name (file);
+
+      adw_action_row_set_subtitle (row, display);
+      /* Two schools' exports often share a name; the full path tells them apart. */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row), parse_name);
+      gtk_widget_set_visible (reset, TRUE);
+    }
+}
+
+static void
+file_setting_changed_cb (CsPreferencesWindow *self,
+                         const char          *key)
+{
+  sync_file_row (self, key);
+}
+
+static void
+chooser_response_cb (CsPreferencesWindow *self,
+                     int                  response,
+                     GtkNativeDialog     *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      /* A path reads best if someone looks at the setting; a file with no
+       * local path (a network share) is kept as its URI. */
+      if (path != NULL)
+        g_settings_set_string (self->settings, self->chooser_key, path);
+      else if (file != NULL)
+        {
+          g_autofree char *uri = g_file_get_uri (file);
+
+          g_settings_set_string (self->settings, self->chooser_key, uri);
+        }
+    }
+
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->chooser_key, g_free);
+}
+
+static void
+choose_file_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (widget);
+  const char *key = g_variant_get_string (parameter, NULL);
+  gboolean is_roster = g_str_equal (key, "roster-file");
+  g_autofree char *current = NULL;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (!is_roster && !g_str_equal (key, "policy-file"))
+    g_return_if_reached ();
+
+  /* The chooser is modal, but a second click can arrive before it maps. */
+  if (self->chooser != NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (is_roster ? _("Choose Roster File")
+                                                         : _("Choose Policy File"),
+                                               GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Choose"),
+                                               _("_Cancel"));
+  self->chooser_key = g_strdup (key);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+
+  if (is_roster)
+    {
+      /* MIS exports come out as .csv, or .txt from older versions of SIMS. */
+      gtk_file_filter_set_name (filter, _("CSV and text files"));
+      gtk_file_filter_add_mime_type (filter, "text/csv");
+      gtk_file_filter_add_mime_type (filter, "text/plain");
+      gtk_file_filter_add_suffix (filter, "csv");
+      gtk_file_filter_add_suffix (filter, "txt");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, _("JSON files"));
+      gtk_file_filter_add_mime_type (filter, "application/json");
+      gtk_file_filter_add_suffix (filter, "json");
+    }
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+
+  current = g_settings_get_string (self->settings, key);
+  if (current[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (current);
+
+      /* The file may have moved since; the chooser then opens where it was. */
+      gtk_file_chooser_set_file (GTK_FILE_CHOOSER (self->chooser), file, NULL);
+    }
+
+  g_signal_connect_object (self->chooser, "response",
+                           G_CALLBACK (chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+reset_file_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (widget);
+  const char *key = g_variant_get_string (parameter, NULL);
+  gboolean is_roster = g_str_equal (key, "roster-file");
+  GtkWidget *choose;
+
+  if (!is_roster && !g_str_equal (key, "policy-file"))
+    g_return_if_reached ();
+
+  /* The reset button hides itself; keep keyboard focus in the row. */
+  choose = adw_action_row_get_activatable_widget (is_roster ? self->roster_row
+                                                            : self->policy_row);
+  if (choose != NULL)
+    gtk_widget_grab_focus (choose);
+
+  g_settings_reset (self->settings, key);
+}
+
+/* Approval queue */
+
+static const char *
+queue_default_description (void)
+{
+  return _("Leave empty for a queue on this computer. "
+           "Use https:// for a school server, such as https://queue.myschool.sch.uk.");
+}
+
+static gboolean
+is_this_computer (const char *host)
+{
+  return g_ascii_strcasecmp (host, "localhost") == 0 ||
+         g_str_equal (host, "127.0.0.1") ||
+         g_str_equal (host, "::1");
+}
+
+/* Checks what was typed into the queue row. On success @address is what to
+ * save (empty for a queue on this computer); otherwise @problem says, in
+ * words the school office can act on, what to type instead. */
+static gboolean
+check_queue_address (const char  *text,
+                     char       **address,
+                     char       **problem)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  *address = NULL;
+  *problem = NULL;
+
+  if (trimmed[0] == '\0')
+    {
+      *address = g_steal_pointer (&trimmed);
+      return TRUE;
+    }
+
+  uri = g_uri_parse (trimmed, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    {
+      if (strstr (trimmed, "://") == NULL)
+        *problem = g_strdup (_("Start the address with https://, as in https://queue.myschool.sch.uk."));
+      else
+        *problem = g_strdup_printf (_("“%s” is not a web address. Type it like "
+                                      "https://queue.myschool.sch.uk, or leave it empty "
+                                      "for a queue on this computer."),
+                                    trimmed);
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") != 0 &&
+      g_ascii_strcasecmp (scheme, "http") != 0)
+    {
+      *problem = g_strdup_printf (_("Countersign cannot use a “%s:” address. Type an "
+                                    "https:// address, such as https://queue.myschool.sch.uk."),
+                                  scheme);
+      return FALSE;
+    }
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || host[0] == '\0')
+    {
+      *problem = g_strdup_printf (_("Add the server’s name after %s://, as in "
+                                    "https://queue.myschool.sch.uk."),
+                                  scheme);
+      return FALSE;
+    }
+
+  /* A user name and password in the address would sit unencrypted in the
+   * settings, readable by anything running as the same user. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      *problem = g_strdup (_("Leave the user name and password out of the address; "
+                             "type just the server, such as https://queue.myschool.sch.uk."));
+      return FALSE;
+    }
+
+  /* Posts and photos of pupils must not cross the school network in the
+   * clear, so plain http is only for a queue on this computer. */
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_this_computer (host))
+    {
+      g_autofree char *suggestion = g_strconcat ("https", trimmed + strlen ("http"), NULL);
+
+      *problem = g_strdup_printf (_("Use https:// for a school server, as in %s. "
+                                    "Plain http:// is only for a queue on this computer."),
+                                  suggestion);
+      return FALSE;
+    }
+
+  *address = g_steal_pointer (&trimmed);
+  return TRUE;
+}
+
+static void
+set_queue_problem (CsPreferencesWindow *self,
+                   const char          *problem)
+{
+  if (problem != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->queue_row), "error");
+      adw_preferences_group_set_description (self->queue_group, problem);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->queue_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, problem,
+                                      -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->queue_row), "error");
+      adw_preferences_group_set_description (self->queue_group, queue_default_description ());
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->queue_row),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
+static void
+sync_queue_row (CsPreferencesWindow *self)
+{
+  g_autofree char *value = g_settings_get_string (self->settings, "queue-server");
+
+  if (!g_str_equal (gtk_editable_get_text (GTK_EDITABLE (self->queue_row)), value))
+    {
+      self->syncing = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->queue_row), value);
+      self->syncing = FALSE;
+    }
+
+  set_queue_problem (self, NULL);
+}
+
+static void
+queue_setting_changed_cb (CsPreferencesWindow *self)
+{
+  sync_queue_row (self);
+}
+
+static void
+queue_apply_cb (CsPreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->queue_row));
+  g_autofree char *address = NULL;
+  g_autofree char *problem = NULL;
+
+  if (!check_queue_address (text, &address, &problem))
+    {
+      set_queue_problem (self, problem);
+      add_toast (self, _("The queue server address was not saved"));
+      return;
+    }
+
+  g_settings_set_string (self->settings, "queue-server", address);
+  /* The setting may not change (the same address again, or only spaces
+   * trimmed), so show the saved form and clear any old problem here. */
+  sync_queue_row (self);
+}
+
+static void
+queue_changed_cb (CsPreferencesWindow *self)
+{
+  /* Editing the address again clears the complaint about the last try. */
+  if (!self->syncing)
+    set_queue_problem (self, NULL);
+}
+
+/* Default platforms */
+
+static gsize
+count_known_platforms (const char * const *ids)
+{
+  gsize n = 0;
+
+  for (gsize i = 0; i < N_PLATFORMS; i++)
+    if (g_strv_contains (ids, platforms[i].id))
+      n++;
+
+  return n;
+}
+
+static void
+sync_platform_switches (CsPreferencesWindow *self)
+{
+  g_auto(GStrv) ids = g_settings_get_strv (self->settings, "default-platforms");
+
+  self->syncing = TRUE;
+  for (gsize i = 0; i < N_PLATFORMS; i++)
+    gtk_switch_set_active (self->platform_switches[i],
+                           g_strv_contains ((const char * const *) ids, platforms[i].id));
+  self->syncing = FALSE;
+}
+
+static void
+platforms_setting_changed_cb (CsPreferencesWindow *self)
+{
+  sync_platform_switches (self);
+}
+
+static void
+platform_switch_active_cb (CsPreferencesWindow *self,
+                           GParamSpec          *pspec,
+                           GtkSwitch           *sw)
+{
+  g_auto(GStrv) current = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) updated = NULL;
+  gboolean active;
+  const char *id = NULL;
+
+  if (self->syncing)
+    return;
+
+  for (gsize i = 0; i < N_PLATFORMS; i++)
+    if (self->platform_switches[i] == sw)
+      id = platforms[i].id;
+  g_return_if_fail (id != NULL);
+
+  active = gtk_switch_get_active (sw);
+  current = g_settings_get_strv (self->settings, "default-platforms");
+  builder = g_strv_builder_new ();
+
+  /* Edit the list rather than rebuild it from the switches, so that a
+   * platform added by a newer Countersign survives a round trip here. */
+  for (gsize i = 0; current[i] != NULL; i++)
+    if (!g_str_equal (current[i], id))
+      g_strv_builder_add (builder, current[i]);
+  if (active)
+    g_strv_builder_add (builder, id);
+  updated = g_strv_builder_end (builder);
+
+  if (count_known_platforms ((const char * const *) updated) == 0)
+    {
+      self->syncing = TRUE;
+      gtk_switch_set_active (sw, TRUE);
+      self->syncing = FALSE;
+      add_toast (self, _("Posts need at least one platform"));
+      return;
+    }
+
+  if (!g_strv_equal ((const char * const *) current, (const char * const *) updated))
+    g_settings_set_strv (self->settings, "default-platforms",
+                         (const char * const *) updated);
+}
+
+static void
+add_platform_rows (CsPreferencesWindow *self)
+{
+  for (gsize i = 0; i < N_PLATFORMS; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *sw = gtk_switch_new ();
+      g_autofree char *label = g_strdup_printf (_("Post to %s by default"),
+                                                _(platforms[i].title));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(platforms[i].title));
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (sw),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      adw_preferences_group_add (self->platforms_group, row);
+
+      self->platform_switches[i] = GTK_SWITCH (sw);
+      g_signal_connect_object (sw, "notify::active",
+                               G_CALLBACK (platform_switch_active_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+/* GObject */
+
+static void
+cs_preferences_window_constructed (GObject *object)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (object);
+
+  G_OBJECT_CLASS (cs_preferences_window_parent_class)->constructed (object);
+
+  g_return_if_fail (G_IS_SETTINGS (self->settings));
+
+  g_signal_connect_object (self->settings, "changed::roster-file",
+                           G_CALLBACK (file_setting_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::policy-file",
+                           G_CALLBACK (file_setting_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::queue-server",
+                           G_CALLBACK (queue_setting_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::default-platforms",
+                           G_CALLBACK (platforms_setting_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  sync_file_row (self, "roster-file");
+  sync_file_row (self, "policy-file");
+  sync_queue_row (self);
+  sync_platform_switches (self);
+}
+
+static void
+cs_preferences_window_dispose (GObject *object)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->chooser_key, g_free);
+  g_clear_weak_pointer (&self->toast);
+
+  /* The settings object is shared with the application and outlives us. */
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (cs_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+cs_preferences_window_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_set_object (&self->settings, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_preferences_window_class_init (CsPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = cs_preferences_window_constructed;
+  object_class->dispose = cs_preferences_window_dispose;
+  object_class->get_property = cs_preferences_window_get_property;
+  object_class->set_property = cs_preferences_window_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/countersign/Countersign/ui/preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, roster_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, roster_reset_button);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, policy_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, policy_reset_button);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, queue_group);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, queue_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, platforms_group);
+  gtk_widget_class_bind_template_callback (widget_class, queue_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, queue_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "preferences.choose-file", "s", choose_file_cb);
+  gtk_widget_class_install_action (widget_class, "preferences.reset-file", "s", reset_file_cb);
+}
+
+static void
+cs_preferences_window_init (CsPreferencesWindow *self)
+{
+  GtkEditable *text;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Focus lands on the entry inside the row, so name that too for screen
+   * readers; the row's own label is not read when the text has focus. */
+  text = gtk_editable_get_delegate (GTK_EDITABLE (self->queue_row));
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (text),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Queue server address"),
+                                    -1);
+
+  adw_preferences_group_set_description (self->queue_group, queue_default_description ());
+  add_platform_rows (self);
+}
+
+CsPreferencesWindow *
+cs_preferences_window_new (GtkWindow *parent,
+                           GSettings *settings)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (CS_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       "settings", settings,
+                       NULL);
+}

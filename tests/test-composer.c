@@ -1,0 +1,586 @@
+/* test-composer.c: the composer window driven as a person would, under Xvfb
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "cs-composer-window-private.h"
+#include "cs-test-ui.h"
+
+static CsApplication *app;
+static char *home;
+static char *roster_path;
+
+#define CHECK_TIMEOUT_MS 10000
+
+static gboolean
+session_ready (gpointer data)
+{
+  return cs_session_is_ready (cs_application_get_session (app));
+}
+
+static gboolean
+check_done (gpointer data)
+{
+  return !cs_composer_window_is_checking (data);
+}
+
+static CsComposerWindow *
+open_window_sized (int width,
+                   int height)
+{
+  CsComposerWindow *window = cs_composer_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  cs_test_wait_for (session_ready, NULL, CHECK_TIMEOUT_MS, "the dictionary and roster to load");
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the first check");
+
+  return window;
+}
+
+static CsComposerWindow *
+open_window (void)
+{
+  return open_window_sized (1000, 640);
+}
+
+static void
+close_window (CsComposerWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  cs_test_spin (50);
+}
+
+static void
+type_text (CsComposerWindow *window,
+           const char       *text)
+{
+  gtk_text_buffer_set_text (window->buffer, text, -1);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check of the new text");
+}
+
+static CsFinding *
+shown_finding (CsComposerWindow *window,
+               const char       *rule,
+               const char       *text)
+{
+  for (guint i = 0; i < window->findings->len; i++)
+    {
+      CsFinding *finding = g_ptr_array_index (window->findings, i);
+
+      if (g_str_equal (finding->rule, rule) && (text == NULL || g_str_equal (finding->text, text)))
+        return finding;
+    }
+
+  return NULL;
+}
+
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row))
+      n++;
+
+  return n;
+}
+
+static gboolean
+has_tag_at (CsComposerWindow *window,
+            const char       *tag_name,
+            guint             offset)
+{
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (window->buffer), tag_name);
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (window->buffer, &iter, offset);
+  return gtk_text_iter_has_tag (&iter, tag);
+}
+
+static void
+test_underlines_pupil_name (void)
+{
+  CsComposerWindow *window = open_window ();
+  const char *text = "Well done to Amelia Hart for a fantastic week, and to Year 4 for their recieved certificates.";
+  CsFinding *finding;
+
+  type_text (window, text);
+
+  finding = shown_finding (window, CS_RULE_PUPIL_NAME, "Amelia Hart");
+  g_assert_nonnull (finding);
+  g_assert_cmpuint (finding->start, ==, 13);
+  g_assert_true (has_tag_at (window, "cs-error", 13));
+  g_assert_true (has_tag_at (window, "cs-error", 23));
+  g_assert_false (has_tag_at (window, "cs-error", 25));
+  g_assert_true (has_tag_at (window, "cs-spelling", 75));
+
+  /* The list holds the name and the misspelling, the name first. */
+  g_assert_cmpuint (count_rows (window->findings_list), ==, window->findings->len);
+  g_assert_cmpuint (window->findings->len, ==, 2);
+  g_assert_cmpstr (gtk_label_get_label (window->summary_label), ==, "1 problem must be fixed");
+
+  /* Submit waits for the fix, and says why. */
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (window->submit_button), "must be fixed"));
+
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-pupil-name"));
+  close_window (window);
+}
+
+static void
+test_quick_fix (void)
+{
+  CsComposerWindow *window = open_window ();
+  CsFinding *finding;
+  GtkTextIter start, end;
+  g_autofree char *fixed = NULL;
+  g_autofree char *undone = NULL;
+
+  type_text (window, "Well done to Amelia Hart for a fantastic week!");
+  finding = shown_finding (window, CS_RULE_PUPIL_NAME, "Amelia Hart");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (finding->suggestions);
+  g_assert_cmpstr (g_ptr_array_index (finding->suggestions, 0), ==, "a Reception pupil");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.apply-fix", "(uuss)", finding->start, finding->end,
+                              finding->text, "a Reception pupil");
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after the fix");
+
+  gtk_text_buffer_get_bounds (window->buffer, &start, &end);
+  fixed = gtk_text_buffer_get_text (window->buffer, &start, &end, FALSE);
+  g_assert_cmpstr (fixed, ==, "Well done to a Reception pupil for a fantastic week!");
+  g_assert_null (shown_finding (window, CS_RULE_PUPIL_NAME, NULL));
+  g_assert_cmpstr (gtk_label_get_label (window->summary_label), ==, "Ready for approval");
+  g_assert_true (gtk_widget_is_sensitive (window->submit_button));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-quick-fix"));
+
+  /* The fix is one step on the undo stack. */
+  g_assert_true (gtk_text_buffer_get_can_undo (window->buffer));
+  gtk_text_buffer_undo (window->buffer);
+  gtk_text_buffer_get_bounds (window->buffer, &start, &end);
+  undone = gtk_text_buffer_get_text (window->buffer, &start, &end, FALSE);
+  g_assert_cmpstr (undone, ==, "Well done to Amelia Hart for a fantastic week!");
+
+  close_window (window);
+}
+
+static void
+test_ignore_warning_only (void)
+{
+  CsComposerWindow *window = open_window ();
+
+  type_text (window, "Thanks @AshcombePE for a great match and to Mrs Farrant for the trip.");
+  g_assert_nonnull (shown_finding (window, CS_RULE_MENTION, "@AshcombePE"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.ignore", "(ss)", CS_RULE_MENTION, "@AshcombePE");
+  g_assert_null (shown_finding (window, CS_RULE_MENTION, NULL));
+  /* An error stays, and its menu offers no way to ignore it. */
+  g_assert_nonnull (shown_finding (window, CS_RULE_STAFF_NAME, "Mrs Farrant"));
+
+  close_window (window);
+}
+
+static void
+set_platforms (CsComposerWindow *window,
+               gboolean          x,
+               gboolean          facebook,
+               gboolean          mastodon)
+{
+  /* Switch on first, then off, so that one platform is always on. */
+  if (x)
+    gtk_toggle_button_set_active (window->platform_x, TRUE);
+  if (facebook)
+    gtk_toggle_button_set_active (window->platform_facebook, TRUE);
+  if (mastodon)
+    gtk_toggle_button_set_active (window->platform_mastodon, TRUE);
+  gtk_toggle_button_set_active (window->platform_x, x);
+  gtk_toggle_button_set_active (window->platform_facebook, facebook);
+  gtk_toggle_button_set_active (window->platform_mastodon, mastodon);
+  gtk_toggle_button_set_active (window->platform_bluesky, FALSE);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check for the platforms");
+}
+
+static void
+test_counter_and_limit (void)
+{
+  CsComposerWindow *window = open_window ();
+  g_autofree char *over = g_strnfill (281, 'a');
+
+  set_platforms (window, TRUE, FALSE, FALSE);
+  type_text (window, "Sports day is on Friday.");
+  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "256 / 280");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
+
+  type_text (window, over);
+  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "-1 / 280");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
+  g_assert_nonnull (shown_finding (window, CS_RULE_LENGTH, NULL));
+  g_assert_true (has_tag_at (window, "cs-error", 280));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-over-limit"));
+
+  /* Several platforms: the strictest limit applies. */
+  set_platforms (window, TRUE, FALSE, TRUE);
+  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "-1 / 280");
+
+  /* Mastodon alone allows 500. */
+  set_platforms (window, FALSE, FALSE, TRUE);
+  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "219 / 500");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
+  g_assert_null (shown_finding (window, CS_RULE_LENGTH, NULL));
+
+  /* The last platform cannot be switched off. */
+  gtk_toggle_button_set_active (window->platform_mastodon, FALSE);
+  g_assert_true (gtk_toggle_button_get_active (window->platform_mastodon));
+
+  close_window (window);
+}
+
+static void
+write_roster (const char *extra_rows)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *tmp = g_strconcat (roster_path, ".part", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (TEST_DATA_DIR "/checker-roster.csv", &base, NULL, &error));
+  contents = g_strconcat (base, extra_rows, NULL);
+  /* Replaced by a rename, as MIS exports and editors do. */
+  g_assert_true (g_file_set_contents (tmp, contents, -1, &error));
+  g_assert_cmpint (g_rename (tmp, roster_path), ==, 0);
+}
+
+typedef struct
+{
+  CsComposerWindow *window;
+  const char       *rule;
+  const char       *text;
+  gboolean          present;
+} Expect;
+
+static gboolean
+finding_as_expected (gpointer data)
+{
+  Expect *e = data;
+
+  return !cs_composer_window_is_checking (e->window) &&
+         (shown_finding (e->window, e->rule, e->text) != NULL) == e->present;
+}
+
+static void
+test_roster_change_rechecks (void)
+{
+  CsComposerWindow *window = open_window ();
+  Expect expect = { window, CS_RULE_PUPIL_NAME, "Ptolemy", TRUE };
+
+  type_text (window, "Well done Ptolemy for the brilliant model of the Globe!");
+  g_assert_null (shown_finding (window, CS_RULE_PUPIL_NAME, NULL));
+
+  write_roster ("T-P99,Ptolemy,Frost,,Year 3,pupil,yes,no,\n");
+  cs_test_wait_for (finding_as_expected, &expect, CHECK_TIMEOUT_MS, "the roster change to be noticed");
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-roster-changed"));
+
+  close_window (window);
+}
+
+static gboolean
+banner_shown (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (((CsComposerWindow *) data)->banner_revealer);
+}
+
+static gboolean
+banner_says_left_out (gpointer data)
+{
+  return strstr (gtk_label_get_label (((CsComposerWindow *) data)->banner_label), "left out") != NULL;
+}
+
+static void
+test_bad_roster_banner (void)
+{
+  CsComposerWindow *window = open_window ();
+  Expect expect = { window, CS_RULE_PUPIL_NAME, "Ptolemy", TRUE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_strconcat (roster_path, ".part", NULL);
+  const char *label;
+
+  write_roster ("T-P99,Ptolemy,Frost,,Year 3,pupil,yes,no,\n");
+  type_text (window, "Well done Ptolemy for the brilliant model of the Globe!");
+  cs_test_wait_for (finding_as_expected, &expect, CHECK_TIMEOUT_MS, "the roster with Ptolemy");
+
+  g_assert_true (g_file_set_contents (tmp, "id,forename,class,photo_consent\nX1,Someone,Year 2,yes\n", -1, &error));
+  g_assert_cmpint (g_rename (tmp, roster_path), ==, 0);
+  cs_test_wait_for (banner_shown, window, CHECK_TIMEOUT_MS, "the roster banner");
+
+  label = gtk_label_get_label (window->banner_label);
+  g_assert_nonnull (strstr (label, "surname"));
+  g_assert_nonnull (strstr (label, "last roster that loaded is still in use"));
+
+  /* The old roster still names Ptolemy. */
+  cs_composer_window_recheck (window);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the re-check");
+  g_assert_nonnull (shown_finding (window, CS_RULE_PUPIL_NAME, "Ptolemy"));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-bad-roster"));
+
+  /* A bad row is reported with its line, and the good rows load. */
+  write_roster ("T-P98,Quentin,Marlowe,,Year 3,pupil,maybe,no,\n");
+  cs_test_wait_for (banner_says_left_out, window, CHECK_TIMEOUT_MS, "the roster problems banner");
+  label = gtk_label_get_label (window->banner_label);
+  {
+    g_autofree char *base = NULL;
+    g_autofree char *line = NULL;
+    guint lines = 0;
+
+    /* The bad row is the one after the fixture's last line. */
+    g_assert_true (g_file_get_contents (TEST_DATA_DIR "/checker-roster.csv", &base, NULL, NULL));
+    for (const char *p = base; *p; p++)
+      lines += *p == '\n';
+    line = g_strdup_printf ("Line %u", lines + 1);
+    if (strstr (label, line) == NULL)
+      g_error ("banner “%s” lacks “%s”", label, line);
+  }
+  g_assert_nonnull (strstr (label, "maybe"));
+
+  close_window (window);
+}
+
+static void
+test_navigation_and_narrow (void)
+{
+  CsComposerWindow *window = open_window ();
+  GtkTextIter cursor;
+
+  type_text (window, "Thanks to Mrs Farrant. Ring 07700 900482 or see bit.ly/abc today.");
+  gtk_text_buffer_get_start_iter (window->buffer, &cursor);
+  gtk_text_buffer_place_cursor (window->buffer, &cursor);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.next-finding", NULL);
+  gtk_text_buffer_get_iter_at_mark (window->buffer, &cursor, gtk_text_buffer_get_insert (window->buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==, 10);
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.next-finding", NULL);
+  gtk_text_buffer_get_iter_at_mark (window->buffer, &cursor, gtk_text_buffer_get_insert (window->buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==, 28);
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.previous-finding", NULL);
+  gtk_text_buffer_get_iter_at_mark (window->buffer, &cursor, gtk_text_buffer_get_insert (window->buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==, 10);
+
+  close_window (window);
+
+  /* At 360 pixels the problems fold away behind a button. */
+  window = open_window_sized (360, 640);
+  type_text (window, "Thanks to Mrs Farrant. Ring 07700 900482 or see bit.ly/abc today.");
+  cs_test_spin (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  g_assert_true (adw_flap_get_folded (window->flap));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-narrow"));
+  adw_flap_set_reveal_flap (window->flap, TRUE);
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-narrow-problems"));
+
+  close_window (window);
+}
+
+/* A label inside a button names it, as "Add Photo" does. */
+static gboolean
+has_text (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if ((GTK_IS_LABEL (child) && *gtk_label_get_label (GTK_LABEL (child)) != '\0') || has_text (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Every control the composer shows can be named by a screen reader. */
+static void
+assert_labelled (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (gtk_widget_get_visible (child) && (GTK_IS_BUTTON (child) || GTK_IS_TOGGLE_BUTTON (child) || GTK_IS_MENU_BUTTON (child)))
+        {
+          const char *label = NULL;
+          const char *tooltip = gtk_widget_get_tooltip_text (child);
+
+          if (GTK_IS_BUTTON (child))
+            label = gtk_button_get_label (GTK_BUTTON (child));
+          if ((label == NULL || *label == '\0') && (tooltip == NULL || *tooltip == '\0') &&
+              !gtk_test_accessible_has_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+              !has_text (child))
+            g_error ("A %s has no label, tooltip or accessible name", G_OBJECT_TYPE_NAME (child));
+        }
+      /* A menu button's own toggle inside it takes the menu button's name;
+       * the window's own controls are named by GTK. */
+      if (!GTK_IS_MENU_BUTTON (child) && !GTK_IS_WINDOW_CONTROLS (child))
+        assert_labelled (child);
+    }
+}
+
+static void
+test_accessible_names (void)
+{
+  CsComposerWindow *window = open_window ();
+
+  assert_labelled (GTK_WIDGET (window));
+  close_window (window);
+}
+
+/* The child half of the crash test: writes a draft, then waits to be killed. */
+static int
+child_main (void)
+{
+  CsComposerWindow *window;
+  const char *text = "Harvest festival draft written just before the power cut.";
+  g_autofree char *photo = g_build_filename (home, "harvest.png", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+  g_autoptr(GFile) file = g_file_new_for_path (photo);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, photo, "png", &error, NULL));
+
+  window = open_window ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.new-draft", NULL);
+  gtk_text_buffer_set_text (window->buffer, text, -1);
+  g_assert_nonnull (cs_draft_store_import_photo (cs_application_get_store (app), window->draft, file, &error));
+  g_assert_no_error (error);
+
+  /* Wait for the autosave, not for a clean exit. */
+  json = g_build_filename (cs_draft_store_get_dir (cs_application_get_store (app)),
+                           cs_draft_get_id (window->draft), "draft.json", NULL);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *contents = NULL;
+
+      cs_test_spin (20);
+      if (g_file_get_contents (json, &contents, NULL, NULL) && strstr (contents, "power cut") != NULL)
+        {
+          g_print ("saved %s\n", cs_draft_get_id (window->draft));
+          fflush (stdout);
+          for (;;)
+            g_usleep (G_USEC_PER_SEC);
+        }
+    }
+
+  return 1;
+}
+
+static void
+test_draft_survives_kill (void)
+{
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  CsComposerWindow *window;
+  const CsAttachment *photo;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/proc/self/exe", "--child-write-draft", NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "saved "));
+
+  /* A power cut: no close, no save on exit. */
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait (child, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_signaled (child));
+
+  window = open_window ();
+  g_assert_cmpstr (cs_draft_get_id (window->draft), ==, line + strlen ("saved "));
+  gtk_text_buffer_get_bounds (window->buffer, &start, &end);
+  text = gtk_text_buffer_get_text (window->buffer, &start, &end, FALSE);
+  g_assert_cmpstr (text, ==, "Harvest festival draft written just before the power cut.");
+
+  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 1);
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_true (g_file_test (photo->file, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (window->submit_button), "alt text"));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-after-kill"));
+
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean child = argc > 1 && g_str_equal (argv[1], "--child-write-draft");
+  int ret;
+
+  /* The child shares the parent's private home, so its drafts are seen. */
+  if (!child)
+    {
+      home = g_dir_make_tmp ("countersign-ui-XXXXXX", &error);
+      g_assert_no_error (error);
+      g_setenv ("COUNTERSIGN_TEST_HOME", home, TRUE);
+    }
+  else
+    home = g_strdup (g_getenv ("COUNTERSIGN_TEST_HOME"));
+
+  {
+    g_autofree char *data = g_build_filename (home, "data", NULL);
+    g_autofree char *config = g_build_filename (home, "config", NULL);
+
+    g_setenv ("XDG_DATA_HOME", data, TRUE);
+    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+    g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  }
+
+  if (!child)
+    g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+  /* Screenshots show where things end up, not half-way there. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  roster_path = g_build_filename (home, "roster.csv", NULL);
+  if (!child)
+    write_roster ("");
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_string (settings, "roster-file", roster_path);
+  g_settings_set_string (settings, "policy-file", TEST_DATA_DIR "/policy-school.json");
+
+  app = cs_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+
+  if (child)
+    return child_main ();
+
+  g_test_add_func ("/ui/composer/underlines-pupil-name", test_underlines_pupil_name);
+  g_test_add_func ("/ui/composer/quick-fix", test_quick_fix);
+  g_test_add_func ("/ui/composer/ignore-warning-only", test_ignore_warning_only);
+  g_test_add_func ("/ui/composer/counter-and-limit", test_counter_and_limit);
+  g_test_add_func ("/ui/composer/roster-change-rechecks", test_roster_change_rechecks);
+  g_test_add_func ("/ui/composer/bad-roster-banner", test_bad_roster_banner);
+  g_test_add_func ("/ui/composer/navigation-and-narrow", test_navigation_and_narrow);
+  g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
+  g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  return ret;
+}
