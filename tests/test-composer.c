@@ -132,7 +132,7 @@ test_underlines_pupil_name (void)
 
   /* Submit waits for the fix, and says why. */
   g_assert_false (gtk_widget_is_sensitive (window->submit_button));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (window->submit_button), "must be fixed"));
+  g_assert_nonnull (strstr (cs_composer_window_get_submit_tooltip (window), "must be fixed"));
 
   g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-pupil-name"));
   close_window (window);
@@ -219,11 +219,11 @@ test_counter_and_limit (void)
 
   set_platforms (window, TRUE, FALSE, FALSE);
   type_text (window, "Sports day is on Friday.");
-  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "256 / 280");
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "256 / 280");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
 
   type_text (window, over);
-  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "-1 / 280");
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "-1 / 280");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
   g_assert_nonnull (shown_finding (window, CS_RULE_LENGTH, NULL));
   g_assert_true (has_tag_at (window, "cs-error", 280));
@@ -231,11 +231,11 @@ test_counter_and_limit (void)
 
   /* Several platforms: the strictest limit applies. */
   set_platforms (window, TRUE, FALSE, TRUE);
-  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "-1 / 280");
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "-1 / 280");
 
   /* Mastodon alone allows 500. */
   set_platforms (window, FALSE, FALSE, TRUE);
-  g_assert_cmpstr (gtk_label_get_label (window->counter_label), ==, "219 / 500");
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "219 / 500");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
   g_assert_null (shown_finding (window, CS_RULE_LENGTH, NULL));
 
@@ -513,7 +513,7 @@ test_draft_survives_kill (void)
   g_assert_true (g_file_test (photo->file, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
   g_assert_false (gtk_widget_is_sensitive (window->submit_button));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (window->submit_button), "alt text"));
+  g_assert_nonnull (strstr (cs_composer_window_get_submit_tooltip (window), "alt text"));
   g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-after-kill"));
 
   close_window (window);

@@ -77,8 +77,8 @@ update_summary (CsComposerWindow *self)
   else
     summary = g_strdup (_("Ready for approval"));
 
-  gtk_label_set_label (self->summary_label, summary);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->flap), NULL);
+  if (g_strcmp0 (gtk_label_get_label (self->summary_label), summary) != 0)
+    gtk_label_set_label (self->summary_label, summary);
 }
 
 static void
@@ -88,14 +88,19 @@ header_func (GtkListBoxRow *row,
 {
   CsComposerWindow *self = user_data;
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "finding-index"));
-  const CsFinding *finding = g_ptr_array_index (self->findings, index);
+  const CsFinding *finding;
   GtkWidget *header;
+
+  if (index >= self->findings->len)
+    return;
+  finding = g_ptr_array_index (self->findings, index);
 
   if (before != NULL)
     {
       guint prev = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (before), "finding-index"));
 
-      if (((CsFinding *) g_ptr_array_index (self->findings, prev))->severity == finding->severity)
+      if (prev < self->findings->len &&
+          ((CsFinding *) g_ptr_array_index (self->findings, prev))->severity == finding->severity)
         {
           gtk_list_box_row_set_header (row, NULL);
           return;
@@ -124,60 +129,253 @@ severity_then_position (gconstpointer a,
   return cs_finding_compare (a, b);
 }
 
+/* What the list says of @finding. A length finding's message counts the
+ * characters, which change on every key; its row says the same without the
+ * count (the counter under the text has it), so it stays as it is while
+ * someone types. */
+static char *
+row_title (const CsFinding *finding)
+{
+  CsPlatform platform;
+
+  if (g_str_equal (finding->rule, CS_RULE_LENGTH) && cs_platform_from_string (finding->detail, &platform))
+    return g_strdup_printf (_("The post is longer than %s allows (%u characters): the counter below says by how much. "
+                              "Shorten it, or choose a platform that allows longer posts."),
+                            cs_platform_get_display_name (platform), cs_platform_get_limit (platform));
+
+  return g_strdup (finding->message);
+}
+
+static void
+set_row (GtkWidget       *row,
+         const CsFinding *finding,
+         guint            index)
+{
+  g_autofree char *subtitle = g_strdup_printf (_("Policy: %s"), finding->clause);
+  g_autofree char *title = row_title (finding);
+  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "finding-icon");
+
+  /* Setting a label to what it says already would still re-measure it, and
+   * with it the whole window. */
+  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) != 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle) != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (icon)), icon_for (finding)) != 0)
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_for (finding));
+  if (finding->severity == CS_SEVERITY_ERROR)
+    {
+      gtk_widget_add_css_class (icon, "cs-severity-error");
+      gtk_widget_remove_css_class (icon, "cs-severity-warning");
+    }
+  else
+    {
+      gtk_widget_add_css_class (icon, "cs-severity-warning");
+      gtk_widget_remove_css_class (icon, "cs-severity-error");
+    }
+  g_object_set_data (G_OBJECT (row), "finding-index", GUINT_TO_POINTER (index));
+}
+
+static GtkWidget *
+new_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data (G_OBJECT (row), "finding-icon", icon);
+
+  return row;
+}
+
+/* Rows are reused and only changed where their text differs: a long list
+ * of wrapped rows is costly to lay out again on every keystroke. */
 static void
 fill_list (CsComposerWindow *self)
 {
-  GtkWidget *child;
+  GtkWidget *row;
+  gboolean regroup = FALSE;
+  guint i = 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list))) != NULL)
-    gtk_list_box_remove (self->findings_list, child);
+  row = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list));
 
-  for (guint i = 0; i < self->findings->len; i++)
+  for (; i < self->findings->len; i++)
     {
       const CsFinding *finding = g_ptr_array_index (self->findings, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon = gtk_image_new_from_icon_name (icon_for (finding));
-      g_autofree char *subtitle = g_strdup_printf (_("Policy: %s"), finding->clause);
 
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), finding->message);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      gtk_widget_add_css_class (icon, finding->severity == CS_SEVERITY_ERROR ? "cs-severity-error" : "cs-severity-warning");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data (G_OBJECT (row), "finding-index", GUINT_TO_POINTER (i));
-      gtk_list_box_append (self->findings_list, row);
+      while (row != NULL && !GTK_IS_LIST_BOX_ROW (row))
+        row = gtk_widget_get_next_sibling (row);
+
+      if (row == NULL)
+        {
+          GtkWidget *fresh = new_row ();
+
+          set_row (fresh, finding, i);
+          g_object_set_data (G_OBJECT (fresh), "finding-severity", GINT_TO_POINTER (finding->severity + 1));
+          gtk_list_box_append (self->findings_list, fresh);
+          regroup = TRUE;
+          continue;
+        }
+
+      /* A row that changes group needs its headers worked out again. */
+      if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "finding-severity")) != (int) finding->severity + 1)
+        {
+          g_object_set_data (G_OBJECT (row), "finding-severity", GINT_TO_POINTER (finding->severity + 1));
+          regroup = TRUE;
+        }
+      set_row (row, finding, i);
+      row = gtk_widget_get_next_sibling (row);
     }
+
+  while (row != NULL && !GTK_IS_LIST_BOX_ROW (row))
+    row = gtk_widget_get_next_sibling (row);
+
+  /* Rows past the end go. Headers are children of the list too: they go
+   * while the rows are removed, and are worked out again after. */
+  if (row != NULL)
+    {
+      gtk_list_box_set_header_func (self->findings_list, NULL, NULL, NULL);
+      row = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list));
+      for (guint k = 0; row != NULL; )
+        {
+          GtkWidget *next = gtk_widget_get_next_sibling (row);
+
+          if (GTK_IS_LIST_BOX_ROW (row) && k++ >= self->findings->len)
+            gtk_list_box_remove (self->findings_list, row);
+          row = next;
+        }
+      gtk_list_box_set_header_func (self->findings_list, header_func, self, NULL);
+    }
+  else if (regroup)
+    gtk_list_box_invalidate_headers (self->findings_list);
 }
 
+typedef struct
+{
+  guint start;
+  guint end;
+} Range;
+
+static int
+range_compare (gconstpointer a,
+               gconstpointer b)
+{
+  const Range *ra = a, *rb = b;
+
+  if (ra->start != rb->start)
+    return ra->start < rb->start ? -1 : 1;
+  return (ra->end > rb->end) - (ra->end < rb->end);
+}
+
+/* The ranges @tag covers now; tags move with the text as it is edited. */
+static GArray *
+tagged_ranges (GtkTextBuffer *buffer,
+               GtkTextTag    *tag)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (Range));
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  if (!gtk_text_iter_starts_tag (&iter, tag) && !gtk_text_iter_forward_to_tag_toggle (&iter, tag))
+    return ranges;
+
+  do
+    {
+      Range range;
+
+      range.start = gtk_text_iter_get_offset (&iter);
+      gtk_text_iter_forward_to_tag_toggle (&iter, tag);
+      range.end = gtk_text_iter_get_offset (&iter);
+      g_array_append_val (ranges, range);
+    }
+  while (gtk_text_iter_forward_to_tag_toggle (&iter, tag));
+
+  return ranges;
+}
+
+/* Changes the underlines only where they differ from what is shown. Taking
+ * every tag off a long post and putting it back would make the text view lay
+ * out every line again on every keystroke. */
 static void
 apply_tags (CsComposerWindow *self)
 {
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
   for (guint t = 0; t < G_N_ELEMENTS (self->tags); t++)
-    gtk_text_buffer_remove_tag (self->buffer, self->tags[t], &start, &end);
-
-  for (guint i = 0; i < self->findings->len; i++)
     {
-      const CsFinding *finding = g_ptr_array_index (self->findings, i);
+      g_autoptr(GArray) have = tagged_ranges (self->buffer, self->tags[t]);
+      g_autoptr(GArray) want = g_array_new (FALSE, FALSE, sizeof (Range));
+      guint i = 0, j = 0;
 
-      /* The length finding covers the overflow, which is worth seeing too. */
-      gtk_text_buffer_get_iter_at_offset (self->buffer, &start, finding->start);
-      gtk_text_buffer_get_iter_at_offset (self->buffer, &end, finding->end);
-      gtk_text_buffer_apply_tag (self->buffer, self->tags[tag_for (finding)], &start, &end);
+      for (guint k = 0; k < self->findings->len; k++)
+        {
+          const CsFinding *finding = g_ptr_array_index (self->findings, k);
+          Range range = { finding->start, finding->end };
+
+          if ((guint) tag_for (finding) == t && range.end > range.start)
+            g_array_append_val (want, range);
+        }
+      g_array_sort (want, range_compare);
+
+      /* Overlapping findings of one kind show as one tagged stretch. */
+      for (guint k = 1; k < want->len; )
+        {
+          Range *prev = &g_array_index (want, Range, k - 1);
+          Range *cur = &g_array_index (want, Range, k);
+
+          if (cur->start <= prev->end)
+            {
+              prev->end = MAX (prev->end, cur->end);
+              g_array_remove_index (want, k);
+            }
+          else
+            k++;
+        }
+
+      while (i < have->len || j < want->len)
+        {
+          Range *h = i < have->len ? &g_array_index (have, Range, i) : NULL;
+          Range *w = j < want->len ? &g_array_index (want, Range, j) : NULL;
+          GtkTextIter a, b;
+
+          if (h != NULL && w != NULL && h->start == w->start && h->end == w->end)
+            {
+              i++;
+              j++;
+            }
+          else if (h != NULL && (w == NULL || range_compare (h, w) < 0))
+            {
+              gtk_text_buffer_get_iter_at_offset (self->buffer, &a, h->start);
+              gtk_text_buffer_get_iter_at_offset (self->buffer, &b, h->end);
+              gtk_text_buffer_remove_tag (self->buffer, self->tags[t], &a, &b);
+              i++;
+            }
+          else
+            {
+              gtk_text_buffer_get_iter_at_offset (self->buffer, &a, w->start);
+              gtk_text_buffer_get_iter_at_offset (self->buffer, &b, w->end);
+              gtk_text_buffer_apply_tag (self->buffer, self->tags[t], &a, &b);
+              j++;
+            }
+        }
     }
 }
+
 
 /* Shows @findings (answering the text as it now is), less those ignored. */
 void
 cs_composer_window_show_findings (CsComposerWindow *self,
                                   GPtrArray        *findings)
 {
-  g_ptr_array_set_size (self->findings, 0);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
+
+  GtkTextIter cursor;
+  guint at;
+
+  gtk_text_buffer_get_iter_at_mark (self->buffer, &cursor, gtk_text_buffer_get_insert (self->buffer));
+  at = gtk_text_iter_get_offset (&cursor);
 
   for (guint i = 0; i < findings->len; i++)
     {
@@ -187,12 +385,22 @@ cs_composer_window_show_findings (CsComposerWindow *self,
       if (finding->severity == CS_SEVERITY_WARNING && g_hash_table_contains (self->ignored, key))
         continue;
 
-      g_ptr_array_add (self->findings, cs_finding_copy (finding));
+      /* The word being typed is not misspelled yet, only unfinished. */
+      if (g_str_equal (finding->rule, CS_RULE_SPELLING) && finding->start <= at && at <= finding->end &&
+          gtk_widget_has_focus (GTK_WIDGET (self->text_view)))
+        continue;
+
+      g_ptr_array_add (shown, cs_finding_copy (finding));
     }
 
   /* The list reads most severe first; the text keeps its order. */
-  g_ptr_array_sort (self->findings, severity_then_position);
+  g_ptr_array_sort (shown, severity_then_position);
 
+  g_ptr_array_unref (self->findings);
+  self->findings = g_steal_pointer (&shown);
+
+  /* While typing, the problems mostly just move: rows and underlines change
+   * only where their text does. */
   apply_tags (self);
   fill_list (self);
   update_summary (self);

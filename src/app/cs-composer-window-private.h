@@ -32,7 +32,9 @@ struct _CsComposerWindow
   GtkTextView          *text_view;
   GtkBox               *bottom_bar;
   GtkLabel             *status_label;
-  GtkLabel             *counter_label;
+  /* Not a label: an inscription's size does not follow its text, so the
+   * count changing on every key does not lay out the window again. */
+  GtkInscription       *counter_label;
   GtkLabel             *summary_label;
   GtkListBox           *findings_list;
 
@@ -53,6 +55,10 @@ struct _CsComposerWindow
   gboolean              loading;       /* filling the buffer from a draft */
   gboolean              has_errors;
   char                 *submit_blocker; /* why Submit is off, or NULL */
+  char                 *counter_tooltip; /* each platform's count */
+
+  /* Main-thread time spent in the composer's own handlers, for bench/. */
+  gint64                busy_usec;
 };
 
 enum { TAG_ERROR, TAG_WARNING, TAG_SPELLING };
@@ -73,6 +79,8 @@ void        cs_composer_window_update_submit   (CsComposerWindow *self);
 void        cs_composer_window_recheck         (CsComposerWindow *self);
 void        cs_composer_window_toast           (CsComposerWindow *self,
                                                 const char       *message);
+/* Why Submit is off, or what it does. */
+const char *cs_composer_window_get_submit_tooltip (CsComposerWindow *self);
 /* For tests: TRUE while a check is running or waiting. */
 gboolean    cs_composer_window_is_checking     (CsComposerWindow *self);
 

@@ -99,13 +99,16 @@ update_counter (CsComposerWindow *self,
 
   if (strictest == CS_N_PLATFORMS)
     {
-      gtk_label_set_label (self->counter_label, "");
+      gtk_inscription_set_text (self->counter_label, "");
       return;
     }
 
   label = g_strdup_printf ("%d / %u", least, cs_platform_get_limit (strictest));
-  gtk_label_set_label (self->counter_label, label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->counter_label), tooltip->str);
+  gtk_inscription_set_text (self->counter_label, label);
+  /* Shown when asked for (query-tooltip): setting it on every key would make
+   * GTK ask every tooltip again on every key. */
+  g_free (self->counter_tooltip);
+  self->counter_tooltip = g_string_free (g_steal_pointer (&tooltip), FALSE);
 
   if (least < 0)
     {
@@ -179,8 +182,27 @@ cs_composer_window_update_submit (CsComposerWindow *self)
       g_str_has_prefix (reason, _("Photo")))
     gtk_label_set_label (self->summary_label, _("A photo needs alt text"));
 
+  /* The tooltip is answered when asked (query-tooltip): setting one makes
+   * GTK ask every tooltip on the display again. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.submit", reason == NULL);
-  gtk_widget_set_tooltip_text (self->submit_button, reason != NULL ? reason : _("Send to the headteacher for approval (Ctrl+Enter)"));
+}
+
+const char *
+cs_composer_window_get_submit_tooltip (CsComposerWindow *self)
+{
+  return self->submit_blocker != NULL ? self->submit_blocker : _("Send to the headteacher for approval (Ctrl+Enter)");
+}
+
+static gboolean
+submit_query_tooltip_cb (GtkWidget        *widget,
+                         int               x,
+                         int               y,
+                         gboolean          keyboard,
+                         GtkTooltip       *tooltip,
+                         CsComposerWindow *self)
+{
+  gtk_tooltip_set_text (tooltip, cs_composer_window_get_submit_tooltip (self));
+  return TRUE;
 }
 
 static gboolean
@@ -214,6 +236,21 @@ save_now (CsComposerWindow *self)
   autosave_cb (self);
 }
 
+static gboolean
+counter_query_tooltip_cb (GtkWidget        *widget,
+                          int               x,
+                          int               y,
+                          gboolean          keyboard,
+                          GtkTooltip       *tooltip,
+                          CsComposerWindow *self)
+{
+  if (self->counter_tooltip == NULL || *self->counter_tooltip == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->counter_tooltip);
+  return TRUE;
+}
+
 static void
 draft_changed_cb (CsComposerWindow *self)
 {
@@ -245,6 +282,7 @@ static void
 buffer_changed_cb (CsComposerWindow *self)
 {
   g_autofree char *text = NULL;
+  gint64 start = g_get_monotonic_time ();
 
   if (self->loading)
     return;
@@ -252,8 +290,10 @@ buffer_changed_cb (CsComposerWindow *self)
   text = dup_text (self);
   cs_draft_set_text (self->draft, text);
   update_counter (self, text);
-  cs_live_check_request (self->live, text, selected_platforms (self));
+  cs_live_check_request_take (self->live, g_steal_pointer (&text), selected_platforms (self));
   cs_composer_window_update_submit (self);
+
+  self->busy_usec += g_get_monotonic_time () - start;
 }
 
 static void
@@ -287,8 +327,11 @@ live_finished_cb (CsComposerWindow *self,
   if (serial != cs_live_check_get_serial (self->live))
     return;
 
+  gint64 start = g_get_monotonic_time ();
+
   self->shown_serial = serial;
   cs_composer_window_show_findings (self, findings);
+  self->busy_usec += g_get_monotonic_time () - start;
   gtk_label_set_label (self->status_label, "");
 }
 
@@ -644,6 +687,7 @@ cs_composer_window_finalize (GObject *object)
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_pointer (&self->ignored, g_hash_table_unref);
   g_clear_pointer (&self->submit_blocker, g_free);
+  g_clear_pointer (&self->counter_tooltip, g_free);
 
   G_OBJECT_CLASS (cs_composer_window_parent_class)->finalize (object);
 }
@@ -714,6 +758,10 @@ cs_composer_window_init (CsComposerWindow *self)
   g_signal_connect_swapped (self->attachments, "error", G_CALLBACK (attachments_error_cb), self);
 
   g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->counter_label), TRUE);
+  gtk_widget_set_has_tooltip (self->submit_button, TRUE);
+  g_signal_connect (self->submit_button, "query-tooltip", G_CALLBACK (submit_query_tooltip_cb), self);
+  g_signal_connect (self->counter_label, "query-tooltip", G_CALLBACK (counter_query_tooltip_cb), self);
   g_signal_connect_swapped (self->live, "finished", G_CALLBACK (live_finished_cb), self);
   for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
     g_signal_connect_swapped (platform_button (self, p), "toggled", G_CALLBACK (platform_toggled_cb), self);

@@ -402,6 +402,7 @@ cs_checker_check_length (CsChecker  *self,
   finding = cs_finding_new (CS_RULE_LENGTH, rule->severity, start, g_utf8_strlen (text, len), snippet);
   finding->message = format_message (rule->message, snippet, detail);
   finding->clause = g_strdup (rule->clause);
+  finding->detail = g_strdup (cs_platform_to_string (platform));
   finding->suggestions = g_ptr_array_new_with_free_func (g_free);
 
   return finding;

@@ -65,6 +65,7 @@ cs_finding_copy (const CsFinding *finding)
 
   copy->message = g_strdup (finding->message);
   copy->clause = g_strdup (finding->clause);
+  copy->detail = g_strdup (finding->detail);
 
   if (finding->suggestions != NULL)
     {
@@ -86,6 +87,7 @@ cs_finding_free (CsFinding *finding)
   g_free (finding->text);
   g_free (finding->message);
   g_free (finding->clause);
+  g_free (finding->detail);
   g_clear_pointer (&finding->suggestions, g_ptr_array_unref);
   g_free (finding);
 }

@@ -39,6 +39,9 @@ typedef struct
    * them lazily, see cs_checker_get_suggestions()); an empty array when
    * there is no fix. */
   GPtrArray  *suggestions;
+  /* What the rule says more about the finding; for "length", the platform
+   * id ("x"), so that a window can name it without the changing count. */
+  char       *detail;
 } CsFinding;
 
 GType      cs_finding_get_type        (void) G_GNUC_CONST;

@@ -4,22 +4,34 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "cs-live-check.h"
 
+/* The checks run on a thread of their own at a lower priority than the
+ * interface: on a two-core school laptop a check running flat out must never
+ * make typing wait. Requests that pile up while a check runs are dropped
+ * for the newest, which is the only one worth an answer. */
 struct _CsLiveCheck
 {
   GObject       parent_instance;
 
+  GMainContext *context;       /* where ::finished is emitted */
+  GThread      *thread;
+  GMutex        lock;
+  GCond         cond;
+  /* Under the lock */
   CsChecker    *checker;
-  GCancellable *cancellable;
-  guint         serial;        /* the latest request */
-  gboolean      busy;
-
-  /* The request waiting for the running check to end. */
   char         *pending_text;
   guint         pending_platforms;
   guint         pending_serial;
   gboolean      has_pending;
+  gboolean      running;
+  gboolean      stopping;
+
+  guint         serial;        /* the latest request, main thread only */
 };
 
 G_DEFINE_FINAL_TYPE (CsLiveCheck, cs_live_check, G_TYPE_OBJECT)
@@ -27,30 +39,118 @@ G_DEFINE_FINAL_TYPE (CsLiveCheck, cs_live_check, G_TYPE_OBJECT)
 enum { FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* Below the interface, above idle work. */
+#define WORKER_NICENESS 10
+
 typedef struct
 {
-  CsChecker *checker;
-  char      *text;
-  guint      platforms;
+  GWeakRef   self;
   guint      serial;
-} Job;
+  GPtrArray *findings;
+} Result;
 
 static void
-job_free (Job *job)
+result_free (Result *result)
 {
-  g_clear_object (&job->checker);
-  g_free (job->text);
-  g_free (job);
+  g_weak_ref_clear (&result->self);
+  g_clear_pointer (&result->findings, g_ptr_array_unref);
+  g_free (result);
 }
 
-static void start (CsLiveCheck *self, char *text, guint platforms, guint serial);
+static gboolean
+deliver_cb (gpointer data)
+{
+  Result *result = data;
+  g_autoptr(CsLiveCheck) self = g_weak_ref_get (&result->self);
+
+  if (self != NULL)
+    g_signal_emit (self, signals[FINISHED], 0, result->serial, result->findings);
+
+  return G_SOURCE_REMOVE;
+}
+
+static GPtrArray *
+run_check (CsChecker  *checker,
+           const char *text,
+           guint       platforms)
+{
+  GPtrArray *findings = cs_checker_check_range (checker, text, -1, 0, G_MAXSIZE);
+
+  /* Fixes for misspellings are ready before anyone right-clicks. */
+  for (guint i = 0; i < findings->len; i++)
+    cs_checker_fill_suggestions (checker, g_ptr_array_index (findings, i));
+
+  for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
+    if (platforms & (1u << p))
+      {
+        CsFinding *length = cs_checker_check_length (checker, text, -1, p);
+
+        if (length != NULL)
+          g_ptr_array_add (findings, length);
+      }
+  g_ptr_array_sort (findings, cs_finding_compare);
+
+  return findings;
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  CsLiveCheck *self = data;
+
+  /* Linux gives each thread its own niceness. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), WORKER_NICENESS);
+
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      g_autoptr(CsChecker) checker = NULL;
+      g_autofree char *text = NULL;
+      Result *result;
+      guint platforms, serial;
+
+      while (!self->stopping && (!self->has_pending || self->checker == NULL))
+        g_cond_wait (&self->cond, &self->lock);
+      if (self->stopping)
+        break;
+
+      checker = g_object_ref (self->checker);
+      text = g_steal_pointer (&self->pending_text);
+      platforms = self->pending_platforms;
+      serial = self->pending_serial;
+      self->has_pending = FALSE;
+      self->running = TRUE;
+      g_mutex_unlock (&self->lock);
+
+      result = g_new0 (Result, 1);
+      g_weak_ref_init (&result->self, self);
+      result->serial = serial;
+      result->findings = run_check (checker, text, platforms);
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_cb, result,
+                                  (GDestroyNotify) result_free);
+
+      g_mutex_lock (&self->lock);
+      self->running = FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  return NULL;
+}
 
 static void
 cs_live_check_dispose (GObject *object)
 {
   CsLiveCheck *self = CS_LIVE_CHECK (object);
 
-  g_cancellable_cancel (self->cancellable);
+  if (self->thread != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->stopping = TRUE;
+      g_cond_signal (&self->cond);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+
   g_clear_object (&self->checker);
   g_clear_pointer (&self->pending_text, g_free);
 
@@ -62,7 +162,9 @@ cs_live_check_finalize (GObject *object)
 {
   CsLiveCheck *self = CS_LIVE_CHECK (object);
 
-  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
 
   G_OBJECT_CLASS (cs_live_check_parent_class)->finalize (object);
 }
@@ -82,7 +184,10 @@ cs_live_check_class_init (CsLiveCheckClass *klass)
 static void
 cs_live_check_init (CsLiveCheck *self)
 {
-  self->cancellable = g_cancellable_new ();
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->context = g_main_context_ref_thread_default ();
+  self->thread = g_thread_new ("cs-live-check", worker_thread, self);
 }
 
 CsLiveCheck *
@@ -97,92 +202,46 @@ cs_live_check_set_checker (CsLiveCheck *self,
 {
   g_return_if_fail (CS_IS_LIVE_CHECK (self));
 
+  g_mutex_lock (&self->lock);
   g_set_object (&self->checker, checker);
-
   /* A request made before the checker was ready runs now. */
-  if (self->checker != NULL && self->has_pending && !self->busy)
-    {
-      self->has_pending = FALSE;
-      start (self, g_steal_pointer (&self->pending_text), self->pending_platforms, self->pending_serial);
-    }
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
 }
 
 CsChecker *
 cs_live_check_get_checker (CsLiveCheck *self)
 {
+  CsChecker *checker;
+
   g_return_val_if_fail (CS_IS_LIVE_CHECK (self), NULL);
 
-  return self->checker;
+  g_mutex_lock (&self->lock);
+  checker = self->checker;
+  g_mutex_unlock (&self->lock);
+
+  return checker;
 }
 
-static void
-run_job (GTask        *task,
-         gpointer      source_object,
-         gpointer      task_data,
-         GCancellable *cancellable)
+guint
+cs_live_check_request_take (CsLiveCheck *self,
+                            char        *text,
+                            guint        platforms)
 {
-  Job *job = task_data;
-  GPtrArray *findings;
+  g_return_val_if_fail (CS_IS_LIVE_CHECK (self), 0);
 
-  findings = cs_checker_check_range (job->checker, job->text, -1, 0, G_MAXSIZE);
-  /* Fixes for misspellings are ready before anyone right-clicks. */
-  for (guint i = 0; i < findings->len; i++)
-    cs_checker_fill_suggestions (job->checker, g_ptr_array_index (findings, i));
-  for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
-    if (job->platforms & (1u << p))
-      {
-        CsFinding *length = cs_checker_check_length (job->checker, job->text, -1, p);
+  self->serial++;
 
-        if (length != NULL)
-          g_ptr_array_add (findings, length);
-      }
-  g_ptr_array_sort (findings, cs_finding_compare);
+  g_mutex_lock (&self->lock);
+  g_free (self->pending_text);
+  self->pending_text = text;
+  self->pending_platforms = platforms;
+  self->pending_serial = self->serial;
+  self->has_pending = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
 
-  g_task_return_pointer (task, findings, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-job_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  CsLiveCheck *self = CS_LIVE_CHECK (object);
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GPtrArray) findings = NULL;
-  g_autoptr(GError) error = NULL;
-
-  findings = g_task_propagate_pointer (G_TASK (result), &error);
-  if (findings == NULL)
-    return;
-
-  self->busy = FALSE;
-  g_signal_emit (self, signals[FINISHED], 0, job->serial, findings);
-
-  if (self->has_pending && self->checker != NULL)
-    {
-      self->has_pending = FALSE;
-      start (self, g_steal_pointer (&self->pending_text), self->pending_platforms, self->pending_serial);
-    }
-}
-
-static void
-start (CsLiveCheck *self,
-       char        *text,
-       guint        platforms,
-       guint        serial)
-{
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, job_done_cb, NULL);
-  Job *job = g_new0 (Job, 1);
-
-  job->checker = g_object_ref (self->checker);
-  job->text = text;
-  job->platforms = platforms;
-  job->serial = serial;
-
-  self->busy = TRUE;
-  g_task_set_source_tag (task, start);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, run_job);
+  return self->serial;
 }
 
 guint
@@ -190,22 +249,7 @@ cs_live_check_request (CsLiveCheck *self,
                        const char  *text,
                        guint        platforms)
 {
-  g_return_val_if_fail (CS_IS_LIVE_CHECK (self), 0);
-
-  self->serial++;
-
-  if (self->busy || self->checker == NULL)
-    {
-      g_free (self->pending_text);
-      self->pending_text = g_strdup (text);
-      self->pending_platforms = platforms;
-      self->pending_serial = self->serial;
-      self->has_pending = TRUE;
-    }
-  else
-    start (self, g_strdup (text), platforms, self->serial);
-
-  return self->serial;
+  return cs_live_check_request_take (self, g_strdup (text), platforms);
 }
 
 guint
@@ -219,7 +263,13 @@ cs_live_check_get_serial (CsLiveCheck *self)
 gboolean
 cs_live_check_is_busy (CsLiveCheck *self)
 {
+  gboolean busy;
+
   g_return_val_if_fail (CS_IS_LIVE_CHECK (self), FALSE);
 
-  return self->busy || self->has_pending;
+  g_mutex_lock (&self->lock);
+  busy = self->running || self->has_pending;
+  g_mutex_unlock (&self->lock);
+
+  return busy;
 }

@@ -14,9 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CsLiveCheck, cs_live_check, CS, LIVE_CHECK, GObject)
 
-/* At most one check runs at a time. A request made while one runs replaces
- * any request still waiting, so a burst of keystrokes costs one check after
- * the running one, never a queue of them. ::finished(serial, findings) is
+/* At most one check runs at a time, on a thread of its own at a lower
+ * priority than the interface. A request made while one runs replaces any
+ * request still waiting, so a burst of keystrokes costs one check after the
+ * running one, never a queue of them. ::finished(serial, findings) is
  * emitted on the thread-default main context of the creator; @serial is the
  * request the findings answer, compare it with cs_live_check_get_serial(). */
 CsLiveCheck *cs_live_check_new        (void);
@@ -27,6 +28,10 @@ CsChecker   *cs_live_check_get_checker (CsLiveCheck *self);
 guint        cs_live_check_request    (CsLiveCheck *self,
                                        const char  *text,
                                        guint        platforms);
+/* The same, taking @text, which spares a copy of a long post per key. */
+guint        cs_live_check_request_take (CsLiveCheck *self,
+                                         char        *text,
+                                         guint        platforms);
 guint        cs_live_check_get_serial (CsLiveCheck *self);
 gboolean     cs_live_check_is_busy    (CsLiveCheck *self);
 
