@@ -108,6 +108,46 @@ has_tag_at (CsComposerWindow *window,
   return gtk_text_iter_has_tag (&iter, tag);
 }
 
+static gboolean
+demo_roster_loaded (gpointer data)
+{
+  CsRoster *roster = cs_session_get_roster (cs_application_get_session (app));
+
+  return cs_roster_lookup (roster, "LK-P003") != NULL;
+}
+
+/* The first run, as the README's demo gives it: the demo roster and policy,
+ * no drafts yet, and the window opens on the sample post with its findings. */
+static void
+test_demo_first_run (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  CsComposerWindow *window;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  g_settings_set_string (settings, "roster-file", "");
+  g_settings_set_string (settings, "policy-file", "");
+  cs_test_wait_for (session_ready, NULL, CHECK_TIMEOUT_MS, "the dictionary");
+  cs_test_wait_for (demo_roster_loaded, NULL, CHECK_TIMEOUT_MS, "the demo roster");
+
+  window = open_window ();
+  gtk_text_buffer_get_bounds (window->buffer, &start, &end);
+  text = gtk_text_buffer_get_text (window->buffer, &start, &end, FALSE);
+  g_assert_true (g_str_has_prefix (text, "What a week at Larkfield!"));
+  g_assert_nonnull (shown_finding (window, CS_RULE_PUPIL_NAME, "Poppy"));
+  g_assert_nonnull (shown_finding (window, CS_RULE_STAFF_NAME, "Mrs Okoro"));
+  g_assert_nonnull (shown_finding (window, CS_RULE_PERSONAL_DATA, "07700 900311"));
+  g_assert_null (shown_finding (window, CS_RULE_PUPIL_NAME, "Mark"));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-demo"));
+  close_window (window);
+
+  /* The rest of the tests use their own roster and policy. */
+  g_settings_set_string (settings, "roster-file", roster_path);
+  g_settings_set_string (settings, "policy-file", TEST_DATA_DIR "/policy-school.json");
+  cs_test_spin (500);
+}
+
 static void
 test_underlines_pupil_name (void)
 {
@@ -569,6 +609,7 @@ main (int   argc,
   if (child)
     return child_main ();
 
+  g_test_add_func ("/ui/composer/demo-first-run", test_demo_first_run);
   g_test_add_func ("/ui/composer/underlines-pupil-name", test_underlines_pupil_name);
   g_test_add_func ("/ui/composer/quick-fix", test_quick_fix);
   g_test_add_func ("/ui/composer/ignore-warning-only", test_ignore_warning_only);

@@ -55,8 +55,7 @@ roster_setting_changed_cb (CsApplication *self)
 {
   g_autoptr(GFile) roster = file_setting (self, "roster-file", "roster.csv");
 
-  if (cs_session_is_ready (self->session))
-    cs_session_set_roster_file (self->session, roster);
+  cs_session_set_roster_file (self->session, roster);
 }
 
 static void
@@ -64,8 +63,7 @@ policy_setting_changed_cb (CsApplication *self)
 {
   g_autoptr(GFile) policy = file_setting (self, "policy-file", "policy.json");
 
-  if (cs_session_is_ready (self->session))
-    cs_session_set_policy_file (self->session, policy);
+  cs_session_set_policy_file (self->session, policy);
 }
 
 static void
@@ -100,12 +98,14 @@ cs_application_startup (GApplication *application)
   words = g_file_new_for_path (words_path);
   cs_session_set_words_file (self->session, words);
 
+  /* GSettings reports a change only for keys read after a handler is
+   * connected: connect first, then read. */
+  g_signal_connect_swapped (self->settings, "changed::roster-file", G_CALLBACK (roster_setting_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::policy-file", G_CALLBACK (policy_setting_changed_cb), self);
+
   roster = file_setting (self, "roster-file", "roster.csv");
   policy = file_setting (self, "policy-file", "policy.json");
   cs_session_load_async (self->session, roster, policy, NULL, session_loaded_cb, g_object_ref (self));
-
-  g_signal_connect_swapped (self->settings, "changed::roster-file", G_CALLBACK (roster_setting_changed_cb), self);
-  g_signal_connect_swapped (self->settings, "changed::policy-file", G_CALLBACK (policy_setting_changed_cb), self);
 }
 
 static void

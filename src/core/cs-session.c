@@ -18,6 +18,7 @@ struct _CsSession
   CsChecker    *checker;
 
   GFile        *roster_file;
+  GFile        *policy_file;
   GFileMonitor *roster_monitor;
   guint         roster_reload_source;
   GError       *roster_error;
@@ -67,6 +68,7 @@ cs_session_finalize (GObject *object)
   g_clear_object (&self->roster);
   g_clear_object (&self->policy);
   g_clear_object (&self->roster_file);
+  g_clear_object (&self->policy_file);
   g_clear_object (&self->words_file);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->roster_error);
@@ -185,7 +187,8 @@ cs_session_set_roster_file (CsSession *self,
   g_set_object (&self->roster_file, file);
   g_clear_error (&self->roster_error);
 
-  if (file == NULL)
+  /* Before the dictionary is ready, the file is only noted: it loads then. */
+  if (file == NULL || self->checker == NULL)
     return;
 
   /* Watched as a file: editors and MIS exports replace it by renaming. */
@@ -211,6 +214,10 @@ cs_session_set_policy_file (CsSession *self,
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (CS_IS_SESSION (self));
+
+  g_set_object (&self->policy_file, file);
+  if (self->checker == NULL)
+    return;
 
   /* Policy files are a few kilobytes; reading one here is cheap. */
   if (!cs_policy_reload_file (self->policy, file, &error))
@@ -337,9 +344,16 @@ spelling_loaded_cb (GObject      *object,
   self->checker = cs_checker_new (self->policy, self->roster, self->spelling);
   read_words (self);
 
-  if (data->policy != NULL)
-    cs_session_set_policy_file (self, data->policy);
-  cs_session_set_roster_file (self, data->roster);
+  /* The files asked for last, which may have changed while this loaded. */
+  {
+    g_autoptr(GFile) policy = self->policy_file != NULL ? g_object_ref (self->policy_file) : NULL;
+    g_autoptr(GFile) roster = self->roster_file != NULL ? g_object_ref (self->roster_file) : NULL;
+
+    if (policy != NULL)
+      cs_session_set_policy_file (self, policy);
+    cs_session_set_roster_file (self, roster);
+  }
+  (void) data;
 
   g_signal_emit (self, signals[READY], 0);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -366,6 +380,8 @@ cs_session_load_async (CsSession           *self,
   g_set_object (&data->roster, roster);
   g_set_object (&data->policy, policy);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_set_object (&self->roster_file, roster);
+  g_set_object (&self->policy_file, policy);
 
   /* Opening hunspell takes tens of milliseconds: not on the main thread. */
   worker = g_task_new (NULL, cancellable, spelling_loaded_cb, g_steal_pointer (&task));
