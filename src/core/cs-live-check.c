@@ -126,8 +126,19 @@ worker_thread (gpointer data)
       g_weak_ref_init (&result->self, self);
       result->serial = serial;
       result->findings = run_check (checker, text, platforms);
-      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_cb, result,
-                                  (GDestroyNotify) result_free);
+
+      /* An idle source, not g_main_context_invoke(): that runs the function
+       * in this thread whenever it can take the context, and findings are
+       * shown with GTK, which only the thread running the loop may touch. */
+      {
+        GSource *source = g_idle_source_new ();
+
+        g_source_set_priority (source, G_PRIORITY_DEFAULT);
+        g_source_set_callback (source, deliver_cb, result, (GDestroyNotify) result_free);
+        g_source_set_static_name (source, "[countersign] live check result");
+        g_source_attach (source, self->context);
+        g_source_unref (source);
+      }
 
       g_mutex_lock (&self->lock);
       self->running = FALSE;
