@@ -430,6 +430,200 @@ test_navigation_and_narrow (void)
   close_window (window);
 }
 
+static GStrv
+menu_labels (GMenuModel *menu)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (int i = 0; menu != NULL && i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      g_strv_builder_add (builder, label);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static void
+place_cursor (CsComposerWindow *window,
+              guint             offset)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (window->buffer, &iter, offset);
+  gtk_text_buffer_place_cursor (window->buffer, &iter);
+}
+
+static void
+test_context_menu (void)
+{
+  CsComposerWindow *window = open_window ();
+  g_auto(GStrv) spelling = NULL;
+  g_auto(GStrv) error = NULL;
+  g_auto(GStrv) warning = NULL;
+
+  type_text (window, "Well done Amelia Hart. Tins were recieved, see @AshcombePE.");
+  gtk_widget_grab_focus (GTK_WIDGET (window->text_view));
+
+  /* A misspelling: its suggestions, the dictionary, and ignoring it. */
+  place_cursor (window, 35);
+  spelling = menu_labels (gtk_text_view_get_extra_menu (window->text_view));
+  g_assert_true (g_strv_contains ((const char * const *) spelling, "Replace with “received”"));
+  g_assert_true (g_strv_contains ((const char * const *) spelling, "Add “recieved” to Dictionary"));
+  g_assert_true (g_strv_contains ((const char * const *) spelling, "Ignore Once"));
+
+  /* An error can be fixed, never ignored. */
+  place_cursor (window, 12);
+  error = menu_labels (gtk_text_view_get_extra_menu (window->text_view));
+  g_assert_true (g_strv_contains ((const char * const *) error, "Replace with “a Reception pupil”"));
+  g_assert_false (g_strv_contains ((const char * const *) error, "Ignore Once"));
+
+  /* A warning may be set aside. */
+  place_cursor (window, 50);
+  warning = menu_labels (gtk_text_view_get_extra_menu (window->text_view));
+  g_assert_true (g_strv_contains ((const char * const *) warning, "Ignore Once"));
+
+  close_window (window);
+}
+
+static void
+test_row_moves_cursor (void)
+{
+  CsComposerWindow *window = open_window ();
+  GtkListBoxRow *row;
+  GtkTextIter start, end;
+
+  type_text (window, "Thanks to everyone. Ring 07700 900482 today.");
+  row = gtk_list_box_get_row_at_index (window->findings_list, 0);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (window->findings_list, "row-activated", row);
+
+  g_assert_true (gtk_text_buffer_get_selection_bounds (window->buffer, &start, &end));
+  g_assert_cmpint (gtk_text_iter_get_offset (&start), ==, 25);
+  g_assert_cmpint (gtk_text_iter_get_offset (&end), ==, 37);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (window->text_view)));
+
+  close_window (window);
+}
+
+static gboolean
+has_attachment (gpointer data)
+{
+  return cs_draft_get_n_attachments (((CsComposerWindow *) data)->draft) > 0;
+}
+
+static void
+test_paste_photo (void)
+{
+  CsComposerWindow *window = open_window ();
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 40, 30);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.new-draft", NULL);
+  type_text (window, "Our new reading den is open!");
+
+  gdk_pixbuf_fill (pixbuf, 0xcc6633ff);
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (window->text_view)), texture);
+  g_signal_emit_by_name (window->text_view, "paste-clipboard");
+  cs_test_wait_for (has_attachment, window, CHECK_TIMEOUT_MS, "the pasted photo");
+
+  /* The picture joins the post; the text is as it was. */
+  g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "Our new reading den is open!");
+  cs_test_spin (100);
+  g_assert_cmpint (cs_draft_get_attachment (window->draft, 0)->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  g_assert_cmpstr (gtk_label_get_label (window->summary_label), ==, "A photo needs alt text");
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-pasted-photo"));
+
+  close_window (window);
+}
+
+static guint
+count_draft_rows (CsComposerWindow *window)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->drafts_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      n++;
+
+  return n;
+}
+
+static GtkListBoxRow *
+draft_row (CsComposerWindow *window,
+           const char       *id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->drafts_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && g_strcmp0 (g_object_get_data (G_OBJECT (row), "draft-id"), id) == 0)
+      return GTK_LIST_BOX_ROW (row);
+
+  return NULL;
+}
+
+static void
+test_drafts_list (void)
+{
+  CsComposerWindow *window = open_window ();
+  CsDraftStore *store = cs_application_get_store (app);
+  g_autofree char *first_id = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  GtkListBoxRow *row;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.new-draft", NULL);
+  type_text (window, "First draft: the harvest assembly.");
+  first_id = g_strdup (cs_draft_get_id (window->draft));
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.new-draft", NULL);
+  type_text (window, "Second draft: the Christmas fair.");
+
+  /* The list shows both, newest first; choosing one reopens it. */
+  gtk_popover_popup (window->drafts_popover);
+  cs_test_spin (100);
+  g_assert_cmpuint (count_draft_rows (window), >=, 2);
+  row = draft_row (window, first_id);
+  g_assert_nonnull (row);
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-drafts"));
+  g_signal_emit_by_name (window->drafts_list, "row-activated", row);
+  g_assert_cmpstr (cs_draft_get_id (window->draft), ==, first_id);
+  g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "First draft: the harvest assembly.");
+
+  /* Deleting the open draft removes it from disk and starts a new one. */
+  before = cs_draft_store_list (store);
+  gtk_popover_popup (window->drafts_popover);
+  cs_test_spin (100);
+  row = draft_row (window, first_id);
+  {
+    GtkWidget *found = NULL;
+    GQueue queue = G_QUEUE_INIT;
+
+    g_queue_push_tail (&queue, row);
+    while (found == NULL && !g_queue_is_empty (&queue))
+      {
+        GtkWidget *w = g_queue_pop_head (&queue);
+
+        if (GTK_IS_BUTTON (w) && g_object_get_data (G_OBJECT (w), "draft-id") != NULL)
+          found = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          g_queue_push_tail (&queue, c);
+      }
+    g_queue_clear (&queue);
+    g_assert_nonnull (found);
+    g_signal_emit_by_name (found, "clicked");
+  }
+  after = cs_draft_store_list (store);
+  g_assert_cmpuint (after->len, ==, before->len - 1);
+  g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "");
+  g_assert_cmpstr (cs_draft_get_id (window->draft), !=, first_id);
+
+  close_window (window);
+}
+
 /* A label inside a button names it, as "Add Photo" does. */
 static gboolean
 has_text (GtkWidget *widget)
@@ -616,6 +810,10 @@ main (int   argc,
   g_test_add_func ("/ui/composer/counter-and-limit", test_counter_and_limit);
   g_test_add_func ("/ui/composer/roster-change-rechecks", test_roster_change_rechecks);
   g_test_add_func ("/ui/composer/bad-roster-banner", test_bad_roster_banner);
+  g_test_add_func ("/ui/composer/context-menu", test_context_menu);
+  g_test_add_func ("/ui/composer/row-moves-cursor", test_row_moves_cursor);
+  g_test_add_func ("/ui/composer/paste-photo", test_paste_photo);
+  g_test_add_func ("/ui/composer/drafts-list", test_drafts_list);
   g_test_add_func ("/ui/composer/navigation-and-narrow", test_navigation_and_narrow);
   g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);

@@ -734,6 +734,18 @@ cs_composer_window_init_findings (CsComposerWindow *self)
 
   gtk_list_box_set_header_func (self->findings_list, header_func, self, NULL);
   g_signal_connect (self->findings_list, "row-activated", G_CALLBACK (finding_row_activated_cb), self);
+  {
+    GtkWidget *empty = gtk_label_new (_("Nothing to fix. Problems appear here as you write, with the part of the policy each one comes from."));
+
+    gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
+    gtk_label_set_justify (GTK_LABEL (empty), GTK_JUSTIFY_CENTER);
+    gtk_widget_set_margin_top (empty, 24);
+    gtk_widget_set_margin_bottom (empty, 24);
+    gtk_widget_set_margin_start (empty, 12);
+    gtk_widget_set_margin_end (empty, 12);
+    gtk_widget_add_css_class (empty, "dim-label");
+    gtk_list_box_set_placeholder (self->findings_list, empty);
+  }
   g_signal_connect (self->text_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
   g_signal_connect_swapped (self->buffer, "notify::cursor-position", G_CALLBACK (cursor_moved_cb), self);
 

@@ -607,6 +607,53 @@ fill_drafts_list (CsComposerWindow *self)
 }
 
 static void
+texture_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CsComposerWindow) self = user_data;
+  g_autoptr(GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (object), result, NULL);
+
+  if (texture != NULL)
+    cs_attachments_strip_import_texture (self->attachments, texture);
+}
+
+/* A pasted picture becomes a photo of the post, not something in the text. */
+static void
+paste_clipboard_cb (GtkTextView      *view,
+                    CsComposerWindow *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (view));
+  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
+
+  if (!gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE) ||
+      gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    return;
+
+  g_signal_stop_emission_by_name (view, "paste-clipboard");
+  gdk_clipboard_read_texture_async (clipboard, NULL, texture_read_cb, g_object_ref (self));
+}
+
+/* Photos dropped anywhere on the post join it; text drops stay the view's. */
+static gboolean
+files_dropped_cb (GtkDropTarget    *target,
+                  const GValue     *value,
+                  double            x,
+                  double            y,
+                  CsComposerWindow *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  files = g_value_get_boxed (value);
+  cs_attachments_strip_import_files (self->attachments, files);
+
+  return TRUE;
+}
+
+static void
 attachments_error_cb (CsComposerWindow *self,
                       const char       *message)
 {
@@ -758,6 +805,13 @@ cs_composer_window_init (CsComposerWindow *self)
   g_signal_connect_swapped (self->attachments, "error", G_CALLBACK (attachments_error_cb), self);
 
   g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
+  g_signal_connect (self->text_view, "paste-clipboard", G_CALLBACK (paste_clipboard_cb), self);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (files_dropped_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->text_view), GTK_EVENT_CONTROLLER (drop));
+  }
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->counter_label), TRUE);
   gtk_widget_set_has_tooltip (self->submit_button, TRUE);
   g_signal_connect (self->submit_button, "query-tooltip", G_CALLBACK (submit_query_tooltip_cb), self);
