@@ -234,23 +234,23 @@ fill_list (CsComposerWindow *self)
   while (row != NULL && !GTK_IS_LIST_BOX_ROW (row))
     row = gtk_widget_get_next_sibling (row);
 
-  /* Rows past the end go. Headers are children of the list too: they go
-   * while the rows are removed, and are worked out again after. */
+  /* Rows past the end go. They are gathered first, since removing a row can
+   * replace headers, which are children of the list too; the header function
+   * stays, so only the rows beside a removed one get new headers, rather than
+   * every row being measured again. */
   if (row != NULL)
     {
-      gtk_list_box_set_header_func (self->findings_list, NULL, NULL, NULL);
-      row = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list));
-      for (guint k = 0; row != NULL; )
-        {
-          GtkWidget *next = gtk_widget_get_next_sibling (row);
+      g_autoptr(GPtrArray) surplus = g_ptr_array_new ();
 
-          if (GTK_IS_LIST_BOX_ROW (row) && k++ >= self->findings->len)
-            gtk_list_box_remove (self->findings_list, row);
-          row = next;
-        }
-      gtk_list_box_set_header_func (self->findings_list, header_func, self, NULL);
+      for (; row != NULL; row = gtk_widget_get_next_sibling (row))
+        if (GTK_IS_LIST_BOX_ROW (row))
+          g_ptr_array_add (surplus, row);
+      for (guint k = 0; k < surplus->len; k++)
+        gtk_list_box_remove (self->findings_list, g_ptr_array_index (surplus, k));
+      regroup = TRUE;
     }
-  else if (regroup)
+
+  if (regroup)
     gtk_list_box_invalidate_headers (self->findings_list);
 }
 
