@@ -53,7 +53,6 @@ struct _CsComposerWindow
   guint                 shown_serial;  /* the check the findings came from */
   guint                 autosave_source;
   gboolean              loading;       /* filling the buffer from a draft */
-  gboolean              has_errors;
   char                 *submit_blocker; /* why Submit is off, or NULL */
   char                 *counter_tooltip; /* each platform's count */
 

@@ -126,14 +126,20 @@ update_counter (CsComposerWindow *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
+/* Counts and checks @text (taken), the buffer's text as it now is. */
+static void
+check_text (CsComposerWindow *self,
+            char             *text)
+{
+  update_counter (self, text);
+  cs_live_check_request_take (self->live, text, selected_platforms (self));
+  cs_composer_window_update_submit (self);
+}
+
 void
 cs_composer_window_recheck (CsComposerWindow *self)
 {
-  g_autofree char *text = dup_text (self);
-
-  update_counter (self, text);
-  cs_live_check_request (self->live, text, selected_platforms (self));
-  cs_composer_window_update_submit (self);
+  check_text (self, dup_text (self));
 }
 
 gboolean
@@ -173,7 +179,6 @@ cs_composer_window_update_submit (CsComposerWindow *self)
           break;
         }
 
-  self->has_errors = n_errors > 0;
   g_free (self->submit_blocker);
   self->submit_blocker = g_strdup (reason);
 
@@ -289,9 +294,7 @@ buffer_changed_cb (CsComposerWindow *self)
 
   text = dup_text (self);
   cs_draft_set_text (self->draft, text);
-  update_counter (self, text);
-  cs_live_check_request_take (self->live, g_steal_pointer (&text), selected_platforms (self));
-  cs_composer_window_update_submit (self);
+  check_text (self, g_steal_pointer (&text));
 
   self->busy_usec += g_get_monotonic_time () - start;
 }

@@ -256,14 +256,6 @@ cs_live_check_request_take (CsLiveCheck *self,
 }
 
 guint
-cs_live_check_request (CsLiveCheck *self,
-                       const char  *text,
-                       guint        platforms)
-{
-  return cs_live_check_request_take (self, g_strdup (text), platforms);
-}
-
-guint
 cs_live_check_get_serial (CsLiveCheck *self)
 {
   g_return_val_if_fail (CS_IS_LIVE_CHECK (self), 0);

@@ -24,11 +24,8 @@ CsLiveCheck *cs_live_check_new        (void);
 void         cs_live_check_set_checker (CsLiveCheck *self,
                                         CsChecker   *checker);
 CsChecker   *cs_live_check_get_checker (CsLiveCheck *self);
-/* @platforms is a bit set of CsPlatform; each adds its length finding. */
-guint        cs_live_check_request    (CsLiveCheck *self,
-                                       const char  *text,
-                                       guint        platforms);
-/* The same, taking @text, which spares a copy of a long post per key. */
+/* Takes @text, which spares a copy of a long post per key. @platforms is a
+ * bit set of CsPlatform; each adds its length finding. */
 guint        cs_live_check_request_take (CsLiveCheck *self,
                                          char        *text,
                                          guint        platforms);

@@ -310,20 +310,6 @@ load_spelling_thread (GTask        *task,
   g_task_return_pointer (task, spelling, g_object_unref);
 }
 
-typedef struct
-{
-  GFile *roster;
-  GFile *policy;
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_clear_object (&data->roster);
-  g_clear_object (&data->policy);
-  g_free (data);
-}
-
 static void
 spelling_loaded_cb (GObject      *object,
                     GAsyncResult *result,
@@ -331,7 +317,6 @@ spelling_loaded_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CsSession *self = g_task_get_source_object (task);
-  LoadData *data = g_task_get_task_data (task);
   CsSpelling *spelling = g_task_propagate_pointer (G_TASK (result), NULL);
 
   if (g_task_return_error_if_cancelled (task))
@@ -353,7 +338,6 @@ spelling_loaded_cb (GObject      *object,
       cs_session_set_policy_file (self, policy);
     cs_session_set_roster_file (self, roster);
   }
-  (void) data;
 
   g_signal_emit (self, signals[READY], 0);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -370,16 +354,12 @@ cs_session_load_async (CsSession           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) worker = NULL;
-  LoadData *data;
 
   g_return_if_fail (CS_IS_SESSION (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cs_session_load_async);
-  data = g_new0 (LoadData, 1);
-  g_set_object (&data->roster, roster);
-  g_set_object (&data->policy, policy);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  /* Noted now, loaded when the dictionary is ready: a later change wins. */
   g_set_object (&self->roster_file, roster);
   g_set_object (&self->policy_file, policy);
 
