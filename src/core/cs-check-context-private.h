@@ -35,6 +35,12 @@ typedef struct
   const char  *folded;  /* lower case, accents and curly apostrophes folded */
 } CsToken;
 
+typedef struct
+{
+  guint start;  /* byte offsets into the checked text */
+  guint end;
+} CsSpan;
+
 /* A finding while the check runs: byte offsets into the checked text. */
 typedef struct
 {
@@ -53,7 +59,11 @@ typedef struct
   CsNameIndex  *names;
   CsSpelling   *spelling;     /* may be NULL */
   GArray       *tokens;       /* CsToken */
-  GArray       *masks;        /* pairs of guint: byte ranges not to read as words */
+  GArray       *masks;        /* CsSpan: not to be read as words */
+  /* What the masks are, by kind, for the rules that report them. */
+  GArray       *links;        /* CsSpan */
+  GArray       *emails;       /* CsSpan */
+  GArray       *handles;      /* CsSpan */
   GStringChunk *chunk;
   GPtrArray    *raw;          /* CsRawFinding */
 } CsCheckContext;
@@ -113,9 +123,11 @@ void         cs_sentence_bounds       (CsCheckContext *ctx,
 GRegex      *cs_compile_patterns      (const char * const *patterns,
                                        const char * const *phrases);
 
-/* Shared by the masks and the rules that report what they mask. */
-GRegex *cs_check_email_regex   (void);
-GRegex *cs_check_handle_regex  (void);
+/* TRUE if byte @pos is inside a link, address or handle; @mask_end, when
+ * not NULL, is set to where that one ends. */
+gboolean     cs_check_context_masked  (CsCheckContext *ctx,
+                                       guint           pos,
+                                       guint          *mask_end);
 
 void cs_check_masks            (CsCheckContext *ctx);
 void cs_check_tokenize         (CsCheckContext *ctx);

@@ -28,7 +28,10 @@ cs_check_context_init (CsCheckContext *ctx,
   ctx->text = text;
   ctx->len = len;
   ctx->tokens = g_array_sized_new (FALSE, FALSE, sizeof (CsToken), len / 5 + 16);
-  ctx->masks = g_array_new (FALSE, FALSE, sizeof (guint));
+  ctx->masks = g_array_new (FALSE, FALSE, sizeof (CsSpan));
+  ctx->links = g_array_new (FALSE, FALSE, sizeof (CsSpan));
+  ctx->emails = g_array_new (FALSE, FALSE, sizeof (CsSpan));
+  ctx->handles = g_array_new (FALSE, FALSE, sizeof (CsSpan));
   ctx->chunk = g_string_chunk_new (MAX (len, 256));
   ctx->raw = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_finding_free);
 }
@@ -38,6 +41,9 @@ cs_check_context_clear (CsCheckContext *ctx)
 {
   g_clear_pointer (&ctx->tokens, g_array_unref);
   g_clear_pointer (&ctx->masks, g_array_unref);
+  g_clear_pointer (&ctx->links, g_array_unref);
+  g_clear_pointer (&ctx->emails, g_array_unref);
+  g_clear_pointer (&ctx->handles, g_array_unref);
   g_clear_pointer (&ctx->chunk, g_string_chunk_free);
   g_clear_pointer (&ctx->raw, g_ptr_array_unref);
 }
@@ -220,19 +226,19 @@ cs_foreach_word (const char *text,
     }
 }
 
-static gboolean
-masked (CsCheckContext *ctx,
-        guint           pos,
-        guint          *mask_end)
+gboolean
+cs_check_context_masked (CsCheckContext *ctx,
+                         guint           pos,
+                         guint          *mask_end)
 {
-  for (guint i = 0; i + 1 < ctx->masks->len; i += 2)
+  for (guint i = 0; i < ctx->masks->len; i++)
     {
-      guint s = g_array_index (ctx->masks, guint, i);
-      guint e = g_array_index (ctx->masks, guint, i + 1);
+      const CsSpan *mask = &g_array_index (ctx->masks, CsSpan, i);
 
-      if (pos >= s && pos < e)
+      if (pos >= mask->start && pos < mask->end)
         {
-          *mask_end = e;
+          if (mask_end != NULL)
+            *mask_end = mask->end;
           return TRUE;
         }
     }
@@ -242,11 +248,14 @@ masked (CsCheckContext *ctx,
 
 static void
 add_mask (CsCheckContext *ctx,
+          GArray         *kind,
           guint           start,
           guint           end)
 {
-  g_array_append_val (ctx->masks, start);
-  g_array_append_val (ctx->masks, end);
+  CsSpan span = { start, end };
+
+  g_array_append_val (ctx->masks, span);
+  g_array_append_val (kind, span);
 }
 
 static GRegex *
@@ -275,57 +284,43 @@ handle_regex (void)
   return regex;
 }
 
-/* Links, email addresses and @handles are not words: no names, no spelling. */
+static void
+collect (CsCheckContext *ctx,
+         GRegex         *regex,
+         GArray         *kind)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  g_regex_match_full (regex, ctx->text, ctx->len, 0, 0, &info, NULL);
+  for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+    {
+      int s, e;
+
+      g_match_info_fetch_pos (info, 0, &s, &e);
+      add_mask (ctx, kind, s, e);
+    }
+}
+
+/* Links, email addresses and @handles are not words: no names, no spelling.
+ * They are found once here, and the rules that report them read them back. */
 void
 cs_check_masks (CsCheckContext *ctx)
 {
-  g_autoptr(GMatchInfo) info = NULL;
   gsize pos = 0;
   gsize start, end;
 
   /* No @, no address and no handle: most posts, spared two expressions. */
-  gboolean at_sign = memchr (ctx->text, '@', ctx->len) != NULL;
-
-  if (at_sign)
-    g_regex_match_full (email_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
-  while (at_sign && g_match_info_matches (info))
+  if (memchr (ctx->text, '@', ctx->len) != NULL)
     {
-      int s, e;
-
-      g_match_info_fetch_pos (info, 0, &s, &e);
-      add_mask (ctx, s, e);
-      g_match_info_next (info, NULL);
+      collect (ctx, email_regex (), ctx->emails);
+      collect (ctx, handle_regex (), ctx->handles);
     }
-  g_clear_pointer (&info, g_match_info_free);
 
   while (cs_url_find_next (ctx->text, ctx->len, pos, &start, &end))
     {
-      add_mask (ctx, start, end);
+      add_mask (ctx, ctx->links, start, end);
       pos = end;
     }
-
-  if (at_sign)
-    g_regex_match_full (handle_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
-  while (at_sign && g_match_info_matches (info))
-    {
-      int s, e;
-
-      g_match_info_fetch_pos (info, 0, &s, &e);
-      add_mask (ctx, s, e);
-      g_match_info_next (info, NULL);
-    }
-}
-
-GRegex *
-cs_check_email_regex (void)
-{
-  return email_regex ();
-}
-
-GRegex *
-cs_check_handle_regex (void)
-{
-  return handle_regex ();
 }
 
 static gboolean
@@ -548,7 +543,7 @@ cs_check_tokenize (CsCheckContext *ctx)
           continue;
         }
 
-      if (ctx->masks->len > 0 && masked (ctx, p - text, &mask_end))
+      if (ctx->masks->len > 0 && cs_check_context_masked (ctx, p - text, &mask_end))
         {
           /* Masked words are kept, flagged, so that neighbours stay honest. */
           const char *e = text + mask_end;

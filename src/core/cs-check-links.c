@@ -47,38 +47,33 @@ is_school_handle (CsCheckContext *ctx,
 void
 cs_check_links (CsCheckContext *ctx)
 {
-  gsize pos = 0;
-  gsize start, end;
-
   if (cs_check_context_rule_on (ctx, CS_RULE_EXTERNAL_LINK))
-    while (cs_url_find_next (ctx->text, ctx->len, pos, &start, &end))
+    for (guint i = 0; i < ctx->links->len; i++)
       {
-        g_autofree char *host = cs_url_dup_host (ctx->text + start, end - start);
+        const CsSpan *link = &g_array_index (ctx->links, CsSpan, i);
+        g_autofree char *host = cs_url_dup_host (ctx->text + link->start, link->end - link->start);
 
         if (host != NULL && !is_school_host (ctx, host))
-          cs_check_context_add (ctx, CS_RULE_EXTERNAL_LINK, start, end, host);
-        pos = end;
+          cs_check_context_add (ctx, CS_RULE_EXTERNAL_LINK, link->start, link->end, host);
       }
 
   if (cs_check_context_rule_on (ctx, CS_RULE_MENTION))
-    {
-      g_autoptr(GMatchInfo) info = NULL;
+    for (guint i = 0; i < ctx->handles->len; i++)
+      {
+        const CsSpan *handle = &g_array_index (ctx->handles, CsSpan, i);
+        const char *text = ctx->text + handle->start;
+        gsize len = handle->end - handle->start;
+        const char *at;
+        CsRawFinding *raw;
 
-      g_regex_match_full (cs_check_handle_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
-      for (; g_match_info_matches (info); g_match_info_next (info, NULL))
-        {
-          int s, e;
+        if (is_school_handle (ctx, text, len))
+          continue;
 
-          g_match_info_fetch_pos (info, 0, &s, &e);
-          if (!is_school_handle (ctx, ctx->text + s, e - s))
-            {
-              CsRawFinding *raw = cs_check_context_add (ctx, CS_RULE_MENTION, s, e, NULL);
-              const char *at = memchr (ctx->text + s + 1, '@', e - s - 1);
+        raw = cs_check_context_add (ctx, CS_RULE_MENTION, handle->start, handle->end, NULL);
+        at = memchr (text + 1, '@', len - 1);
 
-              /* The fix: the name without the tag. */
-              raw->suggestions = g_ptr_array_new_with_free_func (g_free);
-              g_ptr_array_add (raw->suggestions, g_strndup (ctx->text + s + 1, (at ? at - ctx->text : e) - s - 1));
-            }
-        }
-    }
+        /* The fix: the name without the tag. */
+        raw->suggestions = g_ptr_array_new_with_free_func (g_free);
+        g_ptr_array_add (raw->suggestions, g_strndup (text + 1, (at != NULL ? (gsize) (at - text) : len) - 1));
+      }
 }

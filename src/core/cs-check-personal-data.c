@@ -355,8 +355,6 @@ scan (CsCheckContext *ctx,
 void
 cs_check_personal_data (CsCheckContext *ctx)
 {
-  g_autoptr(GMatchInfo) info = NULL;
-
   if (!cs_check_context_rule_on (ctx, CS_RULE_PERSONAL_DATA))
     return;
 
@@ -368,16 +366,12 @@ cs_check_personal_data (CsCheckContext *ctx)
   scan (ctx, POSTCODE);
   scan (ctx, OBFUSCATED_EMAIL);
 
-  if (memchr (ctx->text, '@', ctx->len) == NULL)
-    return;
-
-  g_regex_match_full (cs_check_email_regex (), ctx->text, ctx->len, 0, 0, &info, NULL);
-  for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+  /* Plain addresses were found with the masks. */
+  for (guint i = 0; i < ctx->emails->len; i++)
     {
-      int s, e;
+      const CsSpan *email = &g_array_index (ctx->emails, CsSpan, i);
 
-      g_match_info_fetch_pos (info, 0, &s, &e);
-      if (!is_school_email (ctx, ctx->text + s, e - s))
-        add (ctx, s, e, "an email address");
+      if (!is_school_email (ctx, ctx->text + email->start, email->end - email->start))
+        add (ctx, email->start, email->end, "an email address");
     }
 }

@@ -18,12 +18,6 @@ typedef enum
   LIST_GENERAL,
 } ListKind;
 
-typedef struct
-{
-  guint start;
-  guint end;
-} Span;
-
 /* Compiled expressions live as long as the policy generation they came from. */
 static GRegex *
 regex_for (GHashTable         *cache,
@@ -47,24 +41,13 @@ regex_for (GHashTable         *cache,
   return regex;
 }
 
-static gboolean
-in_mask (CsCheckContext *ctx,
-         guint           pos)
-{
-  for (guint i = 0; i + 1 < ctx->masks->len; i += 2)
-    if (pos >= g_array_index (ctx->masks, guint, i) && pos < g_array_index (ctx->masks, guint, i + 1))
-      return TRUE;
-
-  return FALSE;
-}
-
 static GArray *
 find_all (CsCheckContext *ctx,
           GRegex         *regex,
           guint           from,
           guint           to)
 {
-  GArray *spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (CsSpan));
   g_autoptr(GMatchInfo) info = NULL;
 
   if (regex == NULL)
@@ -73,13 +56,13 @@ find_all (CsCheckContext *ctx,
   g_regex_match_full (regex, ctx->text, to, from, 0, &info, NULL);
   for (; g_match_info_matches (info); g_match_info_next (info, NULL))
     {
-      Span span;
+      CsSpan span;
       int s, e;
 
       g_match_info_fetch_pos (info, 0, &s, &e);
       span.start = s;
       span.end = e;
-      if (e > s && !in_mask (ctx, s))
+      if (e > s && !cs_check_context_masked (ctx, s, NULL))
         g_array_append_val (spans, span);
     }
 
@@ -111,7 +94,7 @@ add_spans (CsCheckContext *ctx,
 
   for (guint i = 0; i < spans->len; i++)
     {
-      Span *span = &g_array_index (spans, Span, i);
+      CsSpan *span = &g_array_index (spans, CsSpan, i);
       guint s_start, s_end;
       gboolean join = FALSE;
 
@@ -142,7 +125,7 @@ static int
 span_compare (gconstpointer a,
               gconstpointer b)
 {
-  const Span *sa = a, *sb = b;
+  const CsSpan *sa = a, *sb = b;
 
   return (sa->start > sb->start) - (sa->start < sb->start);
 }
@@ -156,13 +139,13 @@ check_sensitive (CsCheckContext *ctx,
                  const CsPolicyRule *rule)
 {
   g_autoptr(GArray) spans = find_all (ctx, regex_for (cache, rule, LIST_PATTERNS), 0, ctx->len);
-  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (Span));
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (CsSpan));
   GRegex *anchors = regex_for (cache, rule, LIST_ANCHORS);
   GRegex *general = regex_for (cache, rule, LIST_GENERAL);
 
   for (guint i = 0; i < spans->len; i++)
     {
-      Span *span = &g_array_index (spans, Span, i);
+      CsSpan *span = &g_array_index (spans, CsSpan, i);
       guint s, e;
 
       cs_sentence_bounds (ctx, span->start, &s, &e);
