@@ -76,6 +76,35 @@ bench_typing_ended (void)
   g_atomic_int_inc (&(int) { 0 });
 }
 
+/* Types @c as GtkTextView does for a key press, then runs the main loop until
+ * the next key is due; returns the main thread's busy time in ms. */
+static double
+type_key (GtkTextBuffer *buffer,
+          char           c)
+{
+  char str[2] = { c, 0 };
+  gint64 next = g_get_monotonic_time () + KEY_INTERVAL_MS * 1000;
+  gint64 t0 = g_get_monotonic_time ();
+  double busy;
+
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert_at_cursor (buffer, str, 1);
+  gtk_text_buffer_end_user_action (buffer);
+  busy = (g_get_monotonic_time () - t0) / 1000.0;
+
+  while (g_get_monotonic_time () < next)
+    {
+      gint64 s = g_get_monotonic_time ();
+
+      if (g_main_context_iteration (NULL, FALSE))
+        busy += (g_get_monotonic_time () - s) / 1000.0;
+      else
+        g_usleep (500);
+    }
+
+  return busy;
+}
+
 static void
 type_into (GtkTextBuffer *buffer,
            gint64        *own_usec,
@@ -99,52 +128,14 @@ type_into (GtkTextBuffer *buffer,
   /* The first keys pay once for the window's restyle as the focus enters
    * and typing starts; they are timed, and reported, apart. */
   for (guint k = 0; k < WARM_UP_KEYS; k++)
-    {
-      char c[2] = { typed[k % strlen (typed)], 0 };
-      gint64 next = g_get_monotonic_time () + KEY_INTERVAL_MS * 1000;
-      gint64 t0 = g_get_monotonic_time ();
-      double key = 0;
-
-      gtk_text_buffer_begin_user_action (buffer);
-      gtk_text_buffer_insert_at_cursor (buffer, c, 1);
-      gtk_text_buffer_end_user_action (buffer);
-      key = (g_get_monotonic_time () - t0) / 1000.0;
-      while (g_get_monotonic_time () < next)
-        {
-          gint64 s = g_get_monotonic_time ();
-
-          if (g_main_context_iteration (NULL, FALSE))
-            key += (g_get_monotonic_time () - s) / 1000.0;
-          else
-            g_usleep (500);
-        }
-      warm_up = MAX (warm_up, key);
-    }
+    warm_up = MAX (warm_up, type_key (buffer, typed[k % strlen (typed)]));
 
   bench_typing_started ();
   for (guint k = 0; k < keys; k++)
     {
-      char c[2] = { typed[(k + WARM_UP_KEYS) % strlen (typed)], 0 };
-      gint64 next = g_get_monotonic_time () + KEY_INTERVAL_MS * 1000;
-      gint64 t0 = g_get_monotonic_time ();
       gint64 own0 = own_usec != NULL ? *own_usec : 0;
 
-      /* What a key press does in GtkTextView. */
-      gtk_text_buffer_begin_user_action (buffer);
-      gtk_text_buffer_insert_at_cursor (buffer, c, 1);
-      gtk_text_buffer_end_user_action (buffer);
-      busy[k] = (g_get_monotonic_time () - t0) / 1000.0;
-
-      /* Then everything the main loop does until the next key. */
-      while (g_get_monotonic_time () < next)
-        {
-          gint64 s = g_get_monotonic_time ();
-
-          if (g_main_context_iteration (NULL, FALSE))
-            busy[k] += (g_get_monotonic_time () - s) / 1000.0;
-          else
-            g_usleep (500);
-        }
+      busy[k] = type_key (buffer, typed[(k + WARM_UP_KEYS) % strlen (typed)]);
       own[k] = own_usec != NULL ? (*own_usec - own0) / 1000.0 : 0;
       total += busy[k];
     }
