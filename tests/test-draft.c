@@ -174,6 +174,27 @@ assert_attachments_equal (const CsAttachment *a,
   g_assert_cmpstr (a->original, ==, b->original);
   g_assert_cmpstr (a->alt_text, ==, b->alt_text);
   g_assert_cmpint (a->state, ==, b->state);
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  g_assert_cmpint (a->faces_checked, ==, b->faces_checked);
+  g_assert_cmpint (a->marked_by_hand, ==, b->marked_by_hand);
+  /* An attachment made outside a draft may have no region array yet. */
+  g_assert_cmpuint (a->regions ? a->regions->len : 0, ==, b->regions ? b->regions->len : 0);
+  for (guint i = 0; a->regions != NULL && i < a->regions->len; i++)
+    {
+      const CsPhotoRegion *ra = g_ptr_array_index (a->regions, i);
+      const CsPhotoRegion *rb = g_ptr_array_index (b->regions, i);
+
+      g_assert_cmpint (ra->kind, ==, rb->kind);
+      g_assert_cmpfloat (ra->rect.x, ==, rb->rect.x);
+      g_assert_cmpfloat (ra->rect.y, ==, rb->rect.y);
+      g_assert_cmpfloat (ra->rect.w, ==, rb->rect.w);
+      g_assert_cmpfloat (ra->rect.h, ==, rb->rect.h);
+      g_assert_cmpfloat (ra->score, ==, rb->score);
+      g_assert_cmpstr (ra->text, ==, rb->text);
+      g_assert_cmpstr (ra->tag, ==, rb->tag);
+      g_assert_cmpint (ra->clear, ==, rb->clear);
+    }
 }
 
 static void
@@ -513,6 +534,27 @@ test_draft_title (void)
  * ====
  */
 
+static void
+add_regions (CsDraft    *draft,
+             const char *id)
+{
+  g_autoptr(GPtrArray) regions = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_photo_region_free);
+  CsRect face = { 120.25, 80, 64, 80 };
+  CsRect name = { 400, 610.5, 220, 40 };
+  CsPhotoRegion *region;
+
+  region = cs_photo_region_new (CS_REGION_FACE, &face, 0.875);
+  region->tag = g_strdup ("A1234");
+  region->clear = TRUE;
+  g_ptr_array_add (regions, region);
+  region = cs_photo_region_new (CS_REGION_TEXT, &name, 0.5);
+  region->text = g_strdup ("Zoë Ashby");
+  region->reason = g_strdup ("certificate");
+  g_ptr_array_add (regions, region);
+
+  g_assert_true (cs_draft_set_photo_regions (draft, id, 1600, 1200, regions, TRUE));
+}
+
 static CsDraft *
 make_full_draft (const char *dir)
 {
@@ -530,6 +572,8 @@ make_full_draft (const char *dir)
   cs_draft_set_platforms (draft, 1u << CS_PLATFORM_X | 1u << CS_PLATFORM_BLUESKY);
   cs_draft_add_attachment (draft, first);
   cs_draft_add_attachment (draft, second);
+  add_regions (draft, "p1");
+  cs_draft_set_marked_by_hand (draft, "p2", TRUE);
   cs_draft_set_modified (draft, when);
 
   return draft;
@@ -643,6 +687,12 @@ static const Damage damages[] = {
   { "attachments[0].state", "\"sparkly\"", "“attachments[0].state” is “sparkly”" },
   { "attachments[0].state", NULL, "“attachments[0].state” is missing" },
   { "attachments[1].id", "\"p1\"", "“attachments[1].id”" },
+  { "attachments[0].width", "-4", "“attachments[0].width”" },
+  { "attachments[0].height", "\"tall\"", "“attachments[0].height”" },
+  { "attachments[0].faces_checked", "1", "“attachments[0].faces_checked”" },
+  { "attachments[0].regions", "{}", "“attachments[0].regions”" },
+  { "attachments[0].regions", "[{\"kind\": \"face\", \"x\": 1, \"y\": 2, \"w\": 3}]", "“attachments[0].regions[0].h”" },
+  { "attachments[0].regions", "[{\"kind\": \"blob\", \"x\": 1, \"y\": 2, \"w\": 3, \"h\": 4}]", "“attachments[0].regions[0].kind”" },
 };
 
 static JsonNode *

@@ -11,6 +11,8 @@
 static const char * const rule_ids[] = {
   "pupil-name", "staff-name", "personal-data", "sensitive-topic", "negative-tone", "offensive-language",
   "confidential", "mention", "external-link", "length", "spelling",
+  "photo-consent", "photo-never", "photo-face", "photo-text",
+  "alt-text", "photo-unchecked",
 };
 
 static void

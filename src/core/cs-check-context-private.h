@@ -129,6 +129,11 @@ gboolean     cs_check_context_masked  (CsCheckContext *ctx,
                                        guint           pos,
                                        guint          *mask_end);
 
+/* @template with {text} and {detail} filled in. */
+char *cs_format_rule_message   (const char     *template,
+                                const char     *text,
+                                const char     *detail);
+
 void cs_check_masks            (CsCheckContext *ctx);
 void cs_check_tokenize         (CsCheckContext *ctx);
 void cs_check_names            (CsCheckContext *ctx);

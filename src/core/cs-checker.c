@@ -194,8 +194,8 @@ get_snapshot (CsChecker *self)
   return snapshot;
 }
 
-static char *
-format_message (const char *template,
+char *
+cs_format_rule_message (const char *template,
                 const char *text,
                 const char *detail)
 {
@@ -259,7 +259,7 @@ finish (CsChecker      *self,
         continue;
 
       finding = cs_finding_new (raw->rule, rule->severity, 0, 0, text);
-      finding->message = format_message (rule->message, text, raw->detail);
+      finding->message = cs_format_rule_message (rule->message, text, raw->detail);
       finding->clause = g_strdup (rule->clause);
       finding->suggestions = g_steal_pointer (&raw->suggestions);
       if (finding->suggestions == NULL && !g_str_equal (raw->rule, CS_RULE_SPELLING))
@@ -400,7 +400,7 @@ cs_checker_check_length (CsChecker  *self,
                             cs_platform_get_display_name (platform), limit, used - limit);
 
   finding = cs_finding_new (CS_RULE_LENGTH, rule->severity, start, g_utf8_strlen (text, len), snippet);
-  finding->message = format_message (rule->message, snippet, detail);
+  finding->message = cs_format_rule_message (rule->message, snippet, detail);
   finding->clause = g_strdup (rule->clause);
   finding->detail = g_strdup (cs_platform_to_string (platform));
   finding->suggestions = g_ptr_array_new_with_free_func (g_free);

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "cs-draft.h"
 #include "cs-finding.h"
 #include "cs-platform.h"
 #include "cs-policy.h"
@@ -58,5 +59,13 @@ CsFinding *cs_checker_check_length      (CsChecker     *self,
                                          const char    *text,
                                          gssize         len,
                                          CsPlatform     platform);
+
+/* Findings for the photos (CsAttachment) of a post: consent for the pupils
+ * tagged, faces and names left clear, alt text, photos nobody checked.
+ * Consent is judged on @today (NULL for the current local date) against
+ * the roster in force, so a withdrawal shows at once. */
+GPtrArray *cs_checker_check_photos      (CsChecker     *self,
+                                         GPtrArray     *attachments,
+                                         const GDate   *today);
 
 G_END_DECLS

@@ -130,6 +130,17 @@ cs_draft_id_is_valid (const char *id)
  * ===========
  */
 
+static GPtrArray *
+copy_regions (GPtrArray *regions)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_photo_region_free);
+
+  for (guint i = 0; regions != NULL && i < regions->len; i++)
+    g_ptr_array_add (copy, cs_photo_region_copy (g_ptr_array_index (regions, i)));
+
+  return copy;
+}
+
 CsAttachment *
 cs_attachment_copy (const CsAttachment *attachment)
 {
@@ -143,6 +154,11 @@ cs_attachment_copy (const CsAttachment *attachment)
   copy->original = g_strdup (attachment->original);
   copy->alt_text = g_strdup (attachment->alt_text);
   copy->state = attachment->state;
+  copy->width = attachment->width;
+  copy->height = attachment->height;
+  copy->regions = copy_regions (attachment->regions);
+  copy->faces_checked = attachment->faces_checked;
+  copy->marked_by_hand = attachment->marked_by_hand;
 
   return copy;
 }
@@ -157,6 +173,7 @@ cs_attachment_free (CsAttachment *attachment)
   g_clear_pointer (&attachment->file, g_free);
   g_clear_pointer (&attachment->original, g_free);
   g_clear_pointer (&attachment->alt_text, g_free);
+  g_clear_pointer (&attachment->regions, g_ptr_array_unref);
   g_free (attachment);
 }
 
@@ -546,6 +563,57 @@ cs_draft_set_alt_text (CsDraft    *self,
 
 /* Returns FALSE only when there is no attachment @id. */
 gboolean
+cs_draft_set_photo_regions (CsDraft    *self,
+                            const char *id,
+                            int         width,
+                            int         height,
+                            GPtrArray  *regions,
+                            gboolean    faces_checked)
+{
+  CsAttachment *attachment;
+
+  g_return_val_if_fail (CS_IS_DRAFT (self), FALSE);
+  g_return_val_if_fail (width >= 0 && height >= 0, FALSE);
+
+  attachment = find_attachment (self, id, NULL);
+  if (attachment == NULL)
+    return FALSE;
+
+  g_clear_pointer (&attachment->regions, g_ptr_array_unref);
+  attachment->regions = copy_regions (regions);
+  attachment->width = width;
+  attachment->height = height;
+  attachment->faces_checked = faces_checked;
+  emit_changed (self);
+
+  return TRUE;
+}
+
+/* Returns FALSE only when there is no attachment @id. */
+gboolean
+cs_draft_set_marked_by_hand (CsDraft    *self,
+                             const char *id,
+                             gboolean    marked)
+{
+  CsAttachment *attachment;
+
+  g_return_val_if_fail (CS_IS_DRAFT (self), FALSE);
+
+  attachment = find_attachment (self, id, NULL);
+  if (attachment == NULL)
+    return FALSE;
+
+  if (attachment->marked_by_hand != !!marked)
+    {
+      attachment->marked_by_hand = !!marked;
+      emit_changed (self);
+    }
+
+  return TRUE;
+}
+
+/* Returns FALSE only when there is no attachment @id. */
+gboolean
 cs_draft_set_photo_state (CsDraft      *self,
                           const char   *id,
                           CsPhotoState  state)
@@ -753,6 +821,19 @@ cs_draft_to_json (CsDraft    *self,
       json_builder_add_string_value (builder, attachment->alt_text);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, cs_photo_state_to_string (attachment->state));
+      json_builder_set_member_name (builder, "width");
+      json_builder_add_int_value (builder, attachment->width);
+      json_builder_set_member_name (builder, "height");
+      json_builder_add_int_value (builder, attachment->height);
+      json_builder_set_member_name (builder, "faces_checked");
+      json_builder_add_boolean_value (builder, attachment->faces_checked);
+      json_builder_set_member_name (builder, "marked_by_hand");
+      json_builder_add_boolean_value (builder, attachment->marked_by_hand);
+      json_builder_set_member_name (builder, "regions");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < attachment->regions->len; j++)
+        cs_photo_region_to_json (g_ptr_array_index (attachment->regions, j), builder);
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -905,6 +986,95 @@ json_path_is_safe (const char *path)
   return TRUE;
 }
 
+static gboolean
+read_flag (JsonObject  *object,
+           const char  *member,
+           const char  *prefix,
+           gboolean    *out,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *field = g_strdup_printf ("%s.%s", prefix, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return corrupt (error, field, "must be true or false");
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+read_size (JsonObject  *object,
+           const char  *member,
+           const char  *prefix,
+           int         *out,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *field = g_strdup_printf ("%s.%s", prefix, member);
+  gint64 value;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return corrupt (error, field, "must be a whole number");
+
+  value = json_node_get_int (node);
+  if (value < 0 || value > 1000000)
+    return corrupt (error, field, "is out of range");
+
+  *out = (int) value;
+  return TRUE;
+}
+
+static gboolean
+read_photo_check (JsonObject    *object,
+                  const char    *prefix,
+                  CsAttachment  *attachment,
+                  GError       **error)
+{
+  JsonNode *node;
+  JsonArray *regions;
+  g_autofree char *regions_field = g_strdup_printf ("%s.regions", prefix);
+
+  attachment->regions = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_photo_region_free);
+
+  if (!read_size (object, "width", prefix, &attachment->width, error) ||
+      !read_size (object, "height", prefix, &attachment->height, error) ||
+      !read_flag (object, "faces_checked", prefix, &attachment->faces_checked, error) ||
+      !read_flag (object, "marked_by_hand", prefix, &attachment->marked_by_hand, error))
+    return FALSE;
+
+  node = json_object_get_member (object, "regions");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return corrupt (error, regions_field, "must be a list of regions");
+
+  regions = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (regions); i++)
+    {
+      g_autofree char *field = g_strdup_printf ("%s[%u]", regions_field, i);
+      g_autoptr(GError) local_error = NULL;
+      CsPhotoRegion *region;
+
+      region = cs_photo_region_from_json (json_array_get_element (regions, i), field, &local_error);
+      if (region == NULL)
+        {
+          g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_CORRUPT,
+                       "The saved draft is damaged: %s.", local_error->message);
+          return FALSE;
+        }
+      g_ptr_array_add (attachment->regions, region);
+    }
+
+  return TRUE;
+}
+
 static CsAttachment *
 read_attachment (JsonNode    *node,
                  guint        index,
@@ -966,6 +1136,10 @@ read_attachment (JsonNode    *node,
     attachment->file = g_build_filename (dir, file, NULL);
   attachment->original = g_strdup (original);
   attachment->alt_text = g_strdup (alt_text);
+
+  /* Drafts saved before photos were checked have none of what follows. */
+  if (!read_photo_check (object, prefix, attachment, error))
+    return NULL;
 
   return g_steal_pointer (&attachment);
 }

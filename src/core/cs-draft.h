@@ -10,6 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cs-photo-region.h"
 #include "cs-platform.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,13 @@ typedef struct
   char         *original;   /* where it came from, for the user's reference */
   char         *alt_text;   /* "" until written */
   CsPhotoState  state;
+  /* What the photo check found; width and height are of the upright image,
+   * 0 until it has been looked at. */
+  int           width;
+  int           height;
+  GPtrArray    *regions;         /* CsPhotoRegion; never NULL in a draft */
+  gboolean      faces_checked;   /* the face detector looked at it */
+  gboolean      marked_by_hand;  /* the user says every face is marked */
 } CsAttachment;
 
 GType         cs_attachment_get_type (void) G_GNUC_CONST;
@@ -76,6 +84,17 @@ gboolean            cs_draft_remove_attachment (CsDraft        *self,
 gboolean            cs_draft_set_alt_text      (CsDraft        *self,
                                                 const char     *id,
                                                 const char     *alt_text);
+/* Replaces the photo's regions (CsPhotoRegion, copied) and size, as the
+ * photo check or the photo editor left them. */
+gboolean            cs_draft_set_photo_regions (CsDraft        *self,
+                                                const char     *id,
+                                                int             width,
+                                                int             height,
+                                                GPtrArray      *regions,
+                                                gboolean        faces_checked);
+gboolean            cs_draft_set_marked_by_hand (CsDraft       *self,
+                                                const char     *id,
+                                                gboolean        marked);
 gboolean            cs_draft_set_photo_state   (CsDraft        *self,
                                                 const char     *id,
                                                 CsPhotoState    state);

@@ -53,6 +53,7 @@ cs_finding_new (const char *rule,
   self->start = start;
   self->end = end;
   self->text = g_strdup (text);
+  self->region = -1;
 
   return self;
 }
@@ -66,6 +67,8 @@ cs_finding_copy (const CsFinding *finding)
   copy->message = g_strdup (finding->message);
   copy->clause = g_strdup (finding->clause);
   copy->detail = g_strdup (finding->detail);
+  copy->photo = g_strdup (finding->photo);
+  copy->region = finding->region;
 
   if (finding->suggestions != NULL)
     {
@@ -88,6 +91,7 @@ cs_finding_free (CsFinding *finding)
   g_free (finding->message);
   g_free (finding->clause);
   g_free (finding->detail);
+  g_free (finding->photo);
   g_clear_pointer (&finding->suggestions, g_ptr_array_unref);
   g_free (finding);
 }

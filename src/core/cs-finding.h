@@ -42,6 +42,10 @@ typedef struct
   /* What the rule says more about the finding; for "length", the platform
    * id ("x"), so that a window can name it without the changing count. */
   char       *detail;
+  /* Photo findings: the attachment's id and the index of the region at
+   * fault (-1 for the photo as a whole); NULL and -1 for the text. */
+  char       *photo;
+  int         region;
 } CsFinding;
 
 GType      cs_finding_get_type        (void) G_GNUC_CONST;

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "cs-image.h"
+#include "cs-person.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +52,23 @@ void           cs_photo_region_get_cover (const CsPhotoRegion *region,
                                           int                  width,
                                           int                  height,
                                           CsRect              *cover);
+
+/* Whether @region is hidden in the photo that leaves the laptop. A region
+ * stays clear only when the user asked and that is allowed: a face tagged
+ * with a pupil whose photo consent is yes and unexpired. @tagged is the
+ * person @region->tag names in the roster (NULL when untagged or unknown). */
+gboolean       cs_photo_region_is_hidden (const CsPhotoRegion *region,
+                                          const CsPerson      *tagged,
+                                          const GDate         *today);
+
+/* One region as a JSON object, and back. Reading validates every member
+ * and names the field (@field, e.g. "photos[0].regions[2]") in a
+ * G_IO_ERROR_INVALID_DATA error. */
+void           cs_photo_region_to_json   (const CsPhotoRegion *region,
+                                          JsonBuilder         *builder);
+CsPhotoRegion *cs_photo_region_from_json (JsonNode            *node,
+                                          const char          *field,
+                                          GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPhotoRegion, cs_photo_region_free)
 

@@ -35,6 +35,12 @@ GQuark cs_policy_error_quark (void);
 #define CS_RULE_EXTERNAL_LINK      "external-link"
 #define CS_RULE_LENGTH             "length"
 #define CS_RULE_SPELLING           "spelling"
+#define CS_RULE_PHOTO_CONSENT      "photo-consent"
+#define CS_RULE_PHOTO_NEVER        "photo-never"
+#define CS_RULE_PHOTO_FACE         "photo-face"
+#define CS_RULE_PHOTO_TEXT         "photo-text"
+#define CS_RULE_ALT_TEXT           "alt-text"
+#define CS_RULE_PHOTO_UNCHECKED    "photo-unchecked"
 
 typedef struct
 {
