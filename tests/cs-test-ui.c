@@ -6,6 +6,10 @@
 
 #include "cs-test-ui.h"
 
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+
 void
 cs_test_wait_for (CsTestCondition  condition,
                   gpointer         data,
@@ -98,4 +102,52 @@ cs_test_screenshot (GtkWidget  *window,
   g_test_message ("screenshot: %s", file);
 
   return g_steal_pointer (&file);
+}
+
+static void
+fake_key (Display *xdisplay,
+          KeySym   keysym,
+          gboolean press)
+{
+  KeyCode code = XKeysymToKeycode (xdisplay, keysym);
+
+  g_assert_cmpuint (code, !=, 0);
+  XTestFakeKeyEvent (xdisplay, code, press, CurrentTime);
+}
+
+void
+cs_test_press_key (GtkWidget       *window,
+                   guint            keyval,
+                   GdkModifierType  modifiers)
+{
+  static const struct { GdkModifierType mask; KeySym keysym; } mods[] = {
+    { GDK_CONTROL_MASK, XK_Control_L },
+    { GDK_SHIFT_MASK, XK_Shift_L },
+    { GDK_ALT_MASK, XK_Alt_L },
+  };
+  GdkDisplay *display = gtk_widget_get_display (window);
+  Display *xdisplay;
+  GdkSurface *surface;
+
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  cs_test_wait_for ((CsTestCondition) gtk_widget_get_mapped, window, 5000, "the window to be shown");
+  surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  /* Without a window manager nobody hands out focus; take it. */
+  XSetInputFocus (xdisplay, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
+  XSync (xdisplay, False);
+  cs_test_spin (50);
+
+  for (guint i = 0; i < G_N_ELEMENTS (mods); i++)
+    if (modifiers & mods[i].mask)
+      fake_key (xdisplay, mods[i].keysym, TRUE);
+  fake_key (xdisplay, gdk_keyval_to_lower (keyval) == keyval ? keyval : gdk_keyval_to_lower (keyval), TRUE);
+  fake_key (xdisplay, gdk_keyval_to_lower (keyval) == keyval ? keyval : gdk_keyval_to_lower (keyval), FALSE);
+  for (guint i = G_N_ELEMENTS (mods); i > 0; i--)
+    if (modifiers & mods[i - 1].mask)
+      fake_key (xdisplay, mods[i - 1].keysym, FALSE);
+  XSync (xdisplay, False);
+
+  cs_test_spin (100);
 }

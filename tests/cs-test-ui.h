@@ -19,6 +19,13 @@ void cs_test_wait_for        (CsTestCondition  condition,
                               const char      *what);
 /* Runs the main loop for about @ms milliseconds. */
 void cs_test_spin            (guint            ms);
+/* Presses and releases @keyval with @modifiers (Control, Shift, Alt) on
+ * @window as a keyboard would: the X server's XTEST extension sends real key
+ * events, so shortcuts, bindings and focus all take part. */
+void  cs_test_press_key      (GtkWidget       *window,
+                              guint            keyval,
+                              GdkModifierType  modifiers);
+
 /* Saves what @window shows as screenshots/NAME.png in the build dir. */
 char *cs_test_screenshot     (GtkWidget       *window,
                               const char      *name);

@@ -456,6 +456,84 @@ place_cursor (CsComposerWindow *window,
   gtk_text_buffer_place_cursor (window->buffer, &iter);
 }
 
+static gboolean
+has_label_containing (GtkWidget  *widget,
+                      const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (has_label_containing (child, needle))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static GtkWidget *
+find_shortcuts_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+shortcuts_window_shown (gpointer data)
+{
+  return find_shortcuts_window () != NULL;
+}
+
+/* Real key presses, through the X server: the bindings, not the actions. */
+static void
+test_keyboard_shortcuts (void)
+{
+  CsComposerWindow *window = open_window ();
+  GtkWidget *shortcuts;
+  GtkTextIter cursor;
+
+  /* Ctrl+Enter does nothing while a problem remains. */
+  type_text (window, "Thanks to Mrs Farrant for the trip.");
+  place_cursor (window, 0);
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  cs_test_press_key (GTK_WIDGET (window), GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_false (has_label_containing (GTK_WIDGET (window), "Ready for approval"));
+
+  /* F8 goes to the problem from the cursor. */
+  cs_test_press_key (GTK_WIDGET (window), GDK_KEY_F8, 0);
+  gtk_text_buffer_get_iter_at_mark (window->buffer, &cursor, gtk_text_buffer_get_insert (window->buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==, 10);
+
+  /* Once it is fixed, Ctrl+Enter submits. */
+  gtk_text_buffer_set_text (window->buffer, "", -1);
+  type_text (window, "Thanks to everyone who came on the trip.");
+  g_assert_true (gtk_widget_is_sensitive (window->submit_button));
+  cs_test_press_key (GTK_WIDGET (window), GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (has_label_containing (GTK_WIDGET (window), "Ready for approval"));
+
+  /* Ctrl+? shows every shortcut. */
+  cs_test_press_key (GTK_WIDGET (window), GDK_KEY_question, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  cs_test_wait_for (shortcuts_window_shown, NULL, 5000, "the shortcuts window");
+  shortcuts = find_shortcuts_window ();
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (shortcuts)) == GTK_WINDOW (window));
+  g_assert_true (has_label_containing (shortcuts, "Submit"));
+  g_free (cs_test_screenshot (shortcuts, "composer-shortcuts"));
+  gtk_window_destroy (GTK_WINDOW (shortcuts));
+
+  close_window (window);
+}
+
 static void
 test_context_menu (void)
 {
@@ -815,6 +893,7 @@ main (int   argc,
   g_test_add_func ("/ui/composer/paste-photo", test_paste_photo);
   g_test_add_func ("/ui/composer/drafts-list", test_drafts_list);
   g_test_add_func ("/ui/composer/navigation-and-narrow", test_navigation_and_narrow);
+  g_test_add_func ("/ui/composer/keyboard-shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
 
