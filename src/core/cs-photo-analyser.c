@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
+
 #include "cs-photo-analyser.h"
 
 #include "cs-face-detector.h"
@@ -150,6 +152,9 @@ cs_photo_analyser_analyse (CsPhotoAnalyser  *self,
   g_return_val_if_fail (CS_IS_PHOTO_ANALYSER (self), NULL);
   g_return_val_if_fail (file != NULL, NULL);
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
   image = cs_image_load (file, error);
   if (image == NULL)
     return NULL;
@@ -212,6 +217,7 @@ typedef struct
   GPtrArray *people;
   GPtrArray *regions;
   char      *dest;
+  GDate      today;
 } Job;
 
 static void
@@ -230,7 +236,16 @@ job_new (const char *file,
          GPtrArray  *regions,
          const char *dest)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   Job *job = g_new0 (Job, 1);
+
+  /* Consent is judged on the local day the user asked, not on whatever
+   * day the worker thread happens to get to it. */
+  g_date_clear (&job->today, 1);
+  g_date_set_dmy (&job->today,
+                  g_date_time_get_day_of_month (now),
+                  g_date_time_get_month (now),
+                  g_date_time_get_year (now));
 
   job->file = g_strdup (file);
   job->people = people != NULL ? g_ptr_array_ref (people) : NULL;
@@ -320,6 +335,20 @@ overlap_fraction (const CsRect *a,
   return (w * h) / (a->w * a->h);
 }
 
+/* Whether @a and @b name one file, through links and different spellings
+ * of the path too: the original must never be overwritten. */
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  if (g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
+    return FALSE;
+
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 GPtrArray *
 cs_photo_analyser_redact (CsPhotoAnalyser  *self,
                           const char       *file,
@@ -339,6 +368,19 @@ cs_photo_analyser_redact (CsPhotoAnalyser  *self,
 
   g_return_val_if_fail (CS_IS_PHOTO_ANALYSER (self), NULL);
   g_return_val_if_fail (file != NULL && dest != NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (same_file (file, dest))
+    {
+      g_autofree char *name = g_path_get_basename (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The blurred copy of %s would replace the photo itself; save it under another name",
+                   name);
+      return NULL;
+    }
 
   image = cs_image_load (file, error);
   if (image == NULL)
@@ -398,7 +440,9 @@ cs_photo_analyser_redact (CsPhotoAnalyser  *self,
         }
     }
 
-  if (!cs_image_save_jpeg (image, dest, EXPORT_QUALITY, error))
+  /* A cancelled redaction leaves nothing half-decided behind. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !cs_image_save_jpeg (image, dest, EXPORT_QUALITY, error))
     return NULL;
 
   return g_steal_pointer (&leftovers);
@@ -415,7 +459,7 @@ redact_thread (GTask        *task,
   GPtrArray *leftovers;
 
   leftovers = cs_photo_analyser_redact (source_object, job->file, job->regions, job->people,
-                                        NULL, job->dest, cancellable, &error);
+                                        &job->today, job->dest, cancellable, &error);
   if (leftovers == NULL)
     g_task_return_error (task, error);
   else

@@ -61,7 +61,9 @@ CsPhotoAnalysis *cs_photo_analyser_analyse_finish   (CsPhotoAnalyser  *self,
  * (see cs_photo_region_is_hidden(), judged against @people on @today)
  * blurred beyond recovery. The result is then searched again for faces at a
  * lower threshold; any found outside the regions left clear are blurred too
- * and returned (CsPhotoRegion) so the user can see them. Thread safe. */
+ * and returned (CsPhotoRegion) so the user can see them. @dest must not be
+ * @file: the original is never written to. Thread safe. The async variant
+ * judges consent on the local date when it is called. */
 GPtrArray       *cs_photo_analyser_redact           (CsPhotoAnalyser  *self,
                                                      const char       *file,
                                                      GPtrArray        *regions,
