@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "cs-composer-window-private.h"
+#include "cs-photo-editor-private.h"
 #include "cs-test-ui.h"
 
 static CsApplication *app;
@@ -586,6 +587,604 @@ test_row_moves_cursor (void)
   close_window (window);
 }
 
+/* Photos
+ * ======
+ */
+
+#define PHOTO_TIMEOUT_MS 120000
+#define FACES_PHOTO TEST_DATA_DIR "/faces/two-players.png"
+
+static gboolean
+has_face_model (void)
+{
+  return CS_FACE_MODEL[0] != '\0';
+}
+
+static gboolean
+photos_settled (gpointer data)
+{
+  return !cs_composer_window_is_checking_photos (data);
+}
+
+static void
+wait_for_photos (CsComposerWindow *window)
+{
+  cs_test_wait_for (photos_settled, window, PHOTO_TIMEOUT_MS, "the photos to be checked");
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after the photos");
+}
+
+/* Attaches @paths as a drop or the file chooser would. */
+static void
+attach_photos (CsComposerWindow   *window,
+               const char * const *paths)
+{
+  GSList *files = NULL;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    files = g_slist_append (files, g_file_new_for_path (paths[i]));
+  cs_attachments_strip_import_files (window->attachments, files);
+  g_slist_free_full (files, g_object_unref);
+}
+
+static void
+attach_photo (CsComposerWindow *window,
+              const char       *path)
+{
+  const char *paths[] = { path, NULL };
+
+  attach_photos (window, paths);
+}
+
+static void
+collect_tiles (GtkWidget *widget,
+               GPtrArray *tiles)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_widget_has_css_class (child, "cs-attachment-tile"))
+        g_ptr_array_add (tiles, child);
+      collect_tiles (child, tiles);
+    }
+}
+
+/* The thumbnail button of the @index'th photo, in the order shown. */
+static GtkWidget *
+tile_at (CsComposerWindow *window,
+         guint             index)
+{
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+
+  collect_tiles (GTK_WIDGET (window->attachments), tiles);
+  g_assert_cmpuint (index, <, tiles->len);
+  return g_ptr_array_index (tiles, index);
+}
+
+static GtkWidget *
+find_by_css_class (GtkWidget  *widget,
+                   const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (gtk_widget_has_css_class (child, css_class))
+        return child;
+      if ((found = find_by_css_class (child, css_class)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* What the state badge on @tile says: "Checking…", "Blurred"… */
+static const char *
+tile_badge (GtkWidget *tile)
+{
+  GtkWidget *badge = find_by_css_class (tile, "cs-photo-badge");
+
+  g_assert_nonnull (badge);
+  for (GtkWidget *child = gtk_widget_get_first_child (badge); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child))
+      return gtk_label_get_label (GTK_LABEL (child));
+
+  g_assert_not_reached ();
+}
+
+static guint
+count_regions (const CsAttachment *photo,
+               CsRegionKind        kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < photo->regions->len; i++)
+    n += ((CsPhotoRegion *) g_ptr_array_index (photo->regions, i))->kind == kind;
+
+  return n;
+}
+
+static CsFinding *
+photo_finding (CsComposerWindow *window,
+               const char       *rule,
+               const char       *photo_id)
+{
+  for (guint i = 0; i < window->findings->len; i++)
+    {
+      CsFinding *finding = g_ptr_array_index (window->findings, i);
+
+      if (g_str_equal (finding->rule, rule) && g_strcmp0 (finding->photo, photo_id) == 0)
+        return finding;
+    }
+
+  return NULL;
+}
+
+static GtkListBoxRow *
+row_of_finding (CsComposerWindow *window,
+                const CsFinding  *finding)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->findings_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) &&
+        g_ptr_array_index (window->findings, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "finding-index"))) == finding)
+      return GTK_LIST_BOX_ROW (row);
+
+  return NULL;
+}
+
+static CsPhotoEditor *
+find_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CS_IS_PHOTO_EDITOR (window))
+        return CS_PHOTO_EDITOR (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+editor_shown (gpointer data)
+{
+  CsPhotoEditor *editor = find_editor ();
+
+  return editor != NULL && gtk_widget_get_mapped (GTK_WIDGET (editor)) && !cs_photo_editor_is_loading (editor);
+}
+
+/* A copy of the two faces, @scale times the size, as a JPEG of @quality so
+ * that each copy is a file of its own. */
+static char *
+write_scaled_photo (const char *name,
+                    double      scale,
+                    int         quality)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) source = gdk_pixbuf_new_from_file (FACES_PHOTO, &error);
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autofree char *quality_str = g_strdup_printf ("%d", quality);
+  char *path = g_build_filename (home, name, NULL);
+
+  g_assert_no_error (error);
+  scaled = gdk_pixbuf_scale_simple (source, gdk_pixbuf_get_width (source) * scale,
+                                    gdk_pixbuf_get_height (source) * scale, GDK_INTERP_BILINEAR);
+  g_assert_true (gdk_pixbuf_save (scaled, path, "jpeg", &error, "quality", quality_str, NULL));
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static CsComposerWindow *
+open_window_on_new_draft (const char *text)
+{
+  CsComposerWindow *window = open_window ();
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.new-draft", NULL);
+  type_text (window, text);
+
+  return window;
+}
+
+/* The two faces are found, stored in the draft and blurred by default. */
+static void
+test_photo_faces_found (void)
+{
+  CsComposerWindow *window;
+  const CsAttachment *photo;
+  GtkWidget *tile;
+
+  if (!has_face_model ())
+    {
+      g_test_skip ("No face model: configure with -Dface_model=PATH");
+      return;
+    }
+
+  window = open_window_on_new_draft ("Our basketball club met the local team this week.");
+  attach_photo (window, FACES_PHOTO);
+  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 1);
+
+  /* The tile says the photo is being checked, with a spinner. */
+  tile = tile_at (window, 0);
+  g_assert_cmpint (cs_draft_get_attachment (window->draft, 0)->state, ==, CS_PHOTO_STATE_CHECKING);
+  g_assert_cmpstr (tile_badge (tile), ==, "Checking…");
+  g_assert_true (gtk_widget_get_visible (find_by_css_class (tile, "cs-photo-badge")));
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  g_assert_nonnull (strstr (cs_composer_window_get_submit_tooltip (window), "still being checked"));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photo-checking"));
+
+  wait_for_photos (window);
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_true (photo->faces_checked);
+  g_assert_cmpint (photo->width, ==, 640);
+  g_assert_cmpint (photo->height, ==, 480);
+  g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, 2);
+  for (guint i = 0; i < photo->regions->len; i++)
+    g_assert_false (((CsPhotoRegion *) g_ptr_array_index (photo->regions, i))->clear);
+  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
+
+  tile = tile_at (window, 0);
+  g_assert_cmpstr (tile_badge (tile), ==, "Blurred");
+  gtk_test_accessible_assert_property (tile, GTK_ACCESSIBLE_PROPERTY_LABEL, "Photo 1 of 1, blurred, no alt text");
+
+  /* Nothing in the photo needs fixing; only its description is missing. */
+  g_assert_null (photo_finding (window, CS_RULE_PHOTO_FACE, photo->id));
+  g_assert_null (photo_finding (window, CS_RULE_PHOTO_UNCHECKED, photo->id));
+  g_assert_nonnull (photo_finding (window, CS_RULE_ALT_TEXT, photo->id));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photo-analysed"));
+
+  close_window (window);
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+} Gaps;
+
+static gboolean
+note_gap_cb (gpointer data)
+{
+  Gaps *gaps = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (gaps->last != 0)
+    gaps->longest = MAX (gaps->longest, now - gaps->last);
+  gaps->last = now;
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Four large photos are checked while the user types; every key lands at
+ * once, and every photo is checked in the end. */
+static void
+test_photos_checked_while_typing (void)
+{
+  CsComposerWindow *window = open_window_on_new_draft ("Sports day");
+  g_autofree char *a = write_scaled_photo ("sports-a.jpg", 4, 90);
+  g_autofree char *b = write_scaled_photo ("sports-b.jpg", 4, 85);
+  g_autofree char *c = write_scaled_photo ("sports-c.jpg", 4, 80);
+  g_autofree char *d = write_scaled_photo ("sports-d.jpg", 4, 75);
+  const char *paths[] = { a, b, c, d, NULL };
+  const guint keys[] = { GDK_KEY_space, GDK_KEY_w, GDK_KEY_a, GDK_KEY_s, GDK_KEY_space, GDK_KEY_f, GDK_KEY_u, GDK_KEY_n };
+  GtkTextIter end;
+  Gaps gaps = { 0, 0 };
+  guint gap_source;
+  guint still_checking;
+
+  attach_photos (window, paths);
+  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (cs_draft_get_attachment (window->draft, i)->state, ==, CS_PHOTO_STATE_CHECKING);
+
+  gtk_widget_grab_focus (GTK_WIDGET (window->text_view));
+  gtk_text_buffer_get_end_iter (window->buffer, &end);
+  gtk_text_buffer_place_cursor (window->buffer, &end);
+
+  /* How long the main loop is ever kept from running while keys arrive. */
+  gap_source = g_timeout_add (5, note_gap_cb, &gaps);
+  g_assert_true (cs_composer_window_is_checking_photos (window));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    cs_test_press_key (GTK_WIDGET (window), keys[i], 0);
+  g_source_remove (gap_source);
+
+  still_checking = 0;
+  for (guint i = 0; i < 4; i++)
+    still_checking += cs_draft_get_attachment (window->draft, i)->state == CS_PHOTO_STATE_CHECKING;
+  g_test_message ("longest main loop stall while typing: %" G_GINT64_FORMAT " ms; %u of 4 photos still checking",
+                  gaps.longest / 1000, still_checking);
+  g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "Sports day was fun");
+  g_assert_cmpint (gaps.longest, <, 500 * 1000);
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photos-checking"));
+
+  wait_for_photos (window);
+  for (guint i = 0; i < 4; i++)
+    {
+      const CsAttachment *photo = cs_draft_get_attachment (window->draft, i);
+
+      g_assert_cmpint (photo->width, ==, 2560);
+      g_assert_cmpint (photo->height, ==, 1920);
+      if (has_face_model ())
+        {
+          g_assert_true (photo->faces_checked);
+          g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), >=, 1);
+          g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
+        }
+      else
+        g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+    }
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photos-analysed"));
+
+  close_window (window);
+}
+
+/* A damaged photo says why on its tile and in the list; the others, and the
+ * post, are as they would be without it. */
+static void
+test_corrupt_photo (void)
+{
+  CsComposerWindow *window = open_window_on_new_draft ("Pictures from the trip to the farm.");
+  g_autofree char *contents = NULL;
+  g_autofree char *broken = g_build_filename (home, "farm-trip.png", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { FACES_PHOTO, broken, NULL };
+  const CsAttachment *good, *bad;
+  CsFinding *finding;
+  GtkWidget *tile;
+  gsize length;
+
+  /* The first 3 kB of a PNG: it looks like a photo until it is read. */
+  g_assert_true (g_file_get_contents (FACES_PHOTO, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (broken, contents, 3000, &error));
+
+  attach_photos (window, paths);
+  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 2);
+  wait_for_photos (window);
+
+  good = cs_draft_get_attachment (window->draft, 0);
+  bad = cs_draft_get_attachment (window->draft, 1);
+  g_assert_cmpint (bad->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "Pictures from the trip to the farm.");
+
+  tile = tile_at (window, 1);
+  g_assert_cmpstr (tile_badge (tile), ==, "Unreadable");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), "damaged"));
+
+  finding = photo_finding (window, CS_RULE_PHOTO_UNCHECKED, bad->id);
+  g_assert_nonnull (finding);
+  g_assert_cmpint (finding->severity, ==, CS_SEVERITY_ERROR);
+  g_assert_nonnull (strstr (finding->message, "farm-trip.png"));
+  g_assert_nonnull (strstr (finding->message, "damaged"));
+  /* The photo is called by its own name, not by the draft's copy's. */
+  g_assert_null (strstr (finding->message, bad->id));
+  g_assert_nonnull (row_of_finding (window, finding));
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+
+  /* The good photo is checked as ever. */
+  g_assert_cmpstr (tile_badge (tile_at (window, 0)), !=, "Unreadable");
+  if (has_face_model ())
+    {
+      g_assert_cmpint (good->state, ==, CS_PHOTO_STATE_BLURRED);
+      g_assert_cmpuint (count_regions (good, CS_REGION_FACE), ==, 2);
+      g_assert_null (photo_finding (window, CS_RULE_PHOTO_UNCHECKED, good->id));
+    }
+  else
+    g_assert_cmpint (good->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photo-corrupt"));
+
+  /* Removing it takes its problem away. */
+  {
+    g_autofree char *id = g_strdup (bad->id);
+
+    cs_draft_remove_attachment (window->draft, id);
+    cs_test_spin (50);
+    g_assert_null (photo_finding (window, CS_RULE_PHOTO_UNCHECKED, id));
+  }
+
+  close_window (window);
+}
+
+/* Enter on a thumbnail opens the photo editor; what is changed there shows
+ * in the strip and the list. */
+static void
+test_thumbnail_opens_editor (void)
+{
+  CsComposerWindow *window;
+  CsPhotoEditor *editor;
+  const CsAttachment *photo;
+  GtkWidget *tile;
+
+  if (!has_face_model ())
+    {
+      g_test_skip ("No face model: configure with -Dface_model=PATH");
+      return;
+    }
+
+  window = open_window_on_new_draft ("Our basketball club met the local team this week.");
+  attach_photo (window, FACES_PHOTO);
+  wait_for_photos (window);
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
+
+  tile = tile_at (window, 0);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (tile), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_true (gtk_widget_grab_focus (tile));
+  cs_test_press_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  cs_test_wait_for (editor_shown, NULL, CHECK_TIMEOUT_MS, "the photo editor");
+
+  editor = find_editor ();
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (editor)) == GTK_WINDOW (window));
+  g_assert_true (cs_photo_editor_get_draft (editor) == window->draft);
+  g_assert_cmpstr (cs_photo_editor_get_photo_id (editor), ==, photo->id);
+  g_free (cs_test_screenshot (GTK_WIDGET (editor), "composer-photo-editor"));
+
+  /* Activating it again brings the same editor forward. */
+  g_assert_true (cs_composer_window_open_photo (window, photo->id) == GTK_WINDOW (editor));
+
+  /* A face left clear with nobody tagged is a problem in the composer. */
+  gtk_list_box_select_row (editor->regions_list, gtk_list_box_get_row_at_index (editor->regions_list, 0));
+  gtk_switch_set_active (editor->blur_switch, FALSE);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after the editor's change");
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, 2);
+  g_assert_nonnull (photo_finding (window, CS_RULE_PHOTO_FACE, photo->id));
+  g_assert_nonnull (row_of_finding (window, photo_finding (window, CS_RULE_PHOTO_FACE, photo->id)));
+  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  g_assert_cmpstr (tile_badge (tile_at (window, 0)), ==, "Needs review");
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photo-after-editor"));
+
+  /* Blurred again, the photo is fine again. */
+  gtk_switch_set_active (editor->blur_switch, TRUE);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after blurring again");
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_null (photo_finding (window, CS_RULE_PHOTO_FACE, photo->id));
+  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
+
+  /* Closing the composer closes its editors. */
+  g_object_add_weak_pointer (G_OBJECT (editor), (gpointer *) &editor);
+  close_window (window);
+  g_assert_null (editor);
+}
+
+static GtkWidget *
+find_popover_text_view (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_POPOVER (child) && !gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_TEXT_VIEW (child) && gtk_widget_get_ancestor (child, GTK_TYPE_POPOVER) != NULL)
+        return child;
+      if ((found = find_popover_text_view (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A photo without alt text is a problem in the list, and keeps Submit off;
+ * choosing it opens the description. */
+static void
+test_photo_finding_blocks_submit (void)
+{
+  CsComposerWindow *window = open_window_on_new_draft ("Our basketball club met the local team this week.");
+  const CsAttachment *photo;
+  CsFinding *finding;
+  GtkListBoxRow *row;
+  GtkWidget *alt_view;
+
+  attach_photo (window, FACES_PHOTO);
+  wait_for_photos (window);
+  photo = cs_draft_get_attachment (window->draft, 0);
+
+  finding = photo_finding (window, CS_RULE_ALT_TEXT, photo->id);
+  g_assert_nonnull (finding);
+  g_assert_cmpint (finding->severity, ==, CS_SEVERITY_ERROR);
+  row = row_of_finding (window, finding);
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "two-players.png"));
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  g_assert_nonnull (strstr (cs_composer_window_get_submit_tooltip (window), "alt text"));
+  /* Not something in the text: F8 does not stop on it. */
+  g_assert_null (cs_composer_window_finding_at (window, 0));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photo-finding"));
+
+  /* Choosing the row opens the alt text, where the fix goes. */
+  g_signal_emit_by_name (window->findings_list, "row-activated", row);
+  cs_test_spin (100);
+  alt_view = find_popover_text_view (GTK_WIDGET (window->attachments));
+  g_assert_nonnull (alt_view);
+  g_assert_true (gtk_widget_has_focus (alt_view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (alt_view)),
+                            "Two players reach for a basketball in a corridor.", -1);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after the alt text");
+  g_assert_null (photo_finding (window, CS_RULE_ALT_TEXT, photo->id));
+
+  /* With the faces found and blurred, the post can go. */
+  if (has_face_model ())
+    g_assert_true (gtk_widget_is_sensitive (window->submit_button));
+  else
+    {
+      g_assert_nonnull (photo_finding (window, CS_RULE_PHOTO_UNCHECKED, photo->id));
+      g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+    }
+
+  close_window (window);
+}
+
+/* A draft saved while its photo was being checked (the app closed, or the
+ * power went) has the photo checked again when it opens. */
+static void
+test_checking_photo_restored (void)
+{
+  CsDraftStore *store = cs_application_get_store (app);
+  g_autoptr(CsDraft) saved = cs_draft_store_create (store);
+  g_autoptr(CsDraft) loaded = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (FACES_PHOTO);
+  g_autoptr(GError) error = NULL;
+  CsComposerWindow *window;
+  const CsAttachment *photo;
+
+  cs_draft_set_text (saved, "Basketball club photos.");
+  g_assert_nonnull (cs_draft_store_import_photo (store, saved, file, &error));
+  g_assert_cmpint (cs_draft_get_attachment (saved, 0)->state, ==, CS_PHOTO_STATE_CHECKING);
+  g_assert_true (cs_draft_store_save (store, saved, &error));
+  loaded = cs_draft_store_load (store, cs_draft_get_id (saved), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cs_draft_get_attachment (loaded, 0)->state, ==, CS_PHOTO_STATE_CHECKING);
+
+  window = open_window ();
+  cs_composer_window_open_draft (window, loaded);
+  g_assert_true (cs_composer_window_is_checking_photos (window));
+  wait_for_photos (window);
+
+  photo = cs_draft_get_attachment (loaded, 0);
+  g_assert_cmpint (photo->width, ==, 640);
+  if (has_face_model ())
+    {
+      g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
+      g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, 2);
+    }
+  else
+    g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+
+  close_window (window);
+}
+
+/* Removing a photo, or closing the window, while it is checked stops the
+ * check and leaves the rest alone. */
+static void
+test_remove_while_checking (void)
+{
+  CsComposerWindow *window = open_window_on_new_draft ("Sports day");
+  g_autofree char *a = write_scaled_photo ("remove-a.jpg", 4, 90);
+  g_autofree char *b = write_scaled_photo ("remove-b.jpg", 4, 85);
+  const char *paths[] = { a, b, NULL };
+  g_autofree char *removed = NULL;
+
+  attach_photos (window, paths);
+  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 2);
+  removed = g_strdup (cs_draft_get_attachment (window->draft, 0)->id);
+  g_assert_true (cs_draft_remove_attachment (window->draft, removed));
+  g_assert_null (g_hash_table_lookup (window->photo_jobs, removed));
+
+  wait_for_photos (window);
+  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 1);
+  g_assert_cmpint (cs_draft_get_attachment (window->draft, 0)->width, ==, 2560);
+
+  /* Closed mid-check: the window goes at once, and the check's result,
+   * when it comes, is dropped. */
+  attach_photo (window, a);
+  g_assert_true (cs_composer_window_is_checking_photos (window));
+  close_window (window);
+  cs_test_spin (500);
+}
+
 static gboolean
 has_attachment (gpointer data)
 {
@@ -610,10 +1209,16 @@ test_paste_photo (void)
 
   /* The picture joins the post; the text is as it was. */
   g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "Our new reading den is open!");
-  cs_test_spin (100);
-  g_assert_cmpint (cs_draft_get_attachment (window->draft, 0)->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  wait_for_photos (window);
   g_assert_false (gtk_widget_is_sensitive (window->submit_button));
-  g_assert_cmpstr (gtk_label_get_label (window->summary_label), ==, "A photo needs alt text");
+  if (has_face_model ())
+    {
+      /* No face in it: blurred is the photo as it is. */
+      g_assert_cmpint (cs_draft_get_attachment (window->draft, 0)->state, ==, CS_PHOTO_STATE_BLURRED);
+      g_assert_cmpstr (gtk_label_get_label (window->summary_label), ==, "A photo needs alt text");
+    }
+  else
+    g_assert_cmpint (cs_draft_get_attachment (window->draft, 0)->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
   g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-pasted-photo"));
 
   close_window (window);
@@ -821,11 +1426,15 @@ test_draft_survives_kill (void)
   g_assert_cmpstr (text, ==, "Harvest festival draft written just before the power cut.");
 
   g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 1);
+  /* Saved mid-check or after it, the photo ends up checked. */
+  wait_for_photos (window);
   photo = cs_draft_get_attachment (window->draft, 0);
   g_assert_true (g_file_test (photo->file, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  g_assert_cmpint (photo->width, ==, 64);
+  g_assert_cmpint (photo->state, ==, has_face_model () ? CS_PHOTO_STATE_BLURRED : CS_PHOTO_STATE_NEEDS_REVIEW);
   g_assert_false (gtk_widget_is_sensitive (window->submit_button));
-  g_assert_nonnull (strstr (cs_composer_window_get_submit_tooltip (window), "alt text"));
+  if (has_face_model ())
+    g_assert_nonnull (strstr (cs_composer_window_get_submit_tooltip (window), "alt text"));
   g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-after-kill"));
 
   close_window (window);
@@ -896,6 +1505,13 @@ main (int   argc,
   g_test_add_func ("/ui/composer/keyboard-shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
+  g_test_add_func ("/ui/composer/photo-faces-found", test_photo_faces_found);
+  g_test_add_func ("/ui/composer/photos-checked-while-typing", test_photos_checked_while_typing);
+  g_test_add_func ("/ui/composer/corrupt-photo", test_corrupt_photo);
+  g_test_add_func ("/ui/composer/thumbnail-opens-editor", test_thumbnail_opens_editor);
+  g_test_add_func ("/ui/composer/photo-finding-blocks-submit", test_photo_finding_blocks_submit);
+  g_test_add_func ("/ui/composer/checking-photo-restored", test_checking_photo_restored);
+  g_test_add_func ("/ui/composer/remove-while-checking", test_remove_while_checking);
 
   ret = g_test_run ();
 

@@ -19,6 +19,8 @@ struct _CsApplication
   GSettings      *settings;
   CsSession      *session;
   CsDraftStore   *store;
+  /* Loads its models on first use, so it is made when a photo needs it. */
+  CsPhotoAnalyser *analyser;
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
@@ -127,6 +129,7 @@ cs_application_dispose (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->store);
+  g_clear_object (&self->analyser);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cs_application_parent_class)->dispose (object);
@@ -232,4 +235,15 @@ cs_application_get_settings (CsApplication *self)
 {
   g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+CsPhotoAnalyser *
+cs_application_get_photo_analyser (CsApplication *self)
+{
+  g_return_val_if_fail (CS_IS_APPLICATION (self), NULL);
+
+  if (self->analyser == NULL)
+    self->analyser = cs_photo_analyser_new (CS_FACE_MODEL);
+
+  return self->analyser;
 }

@@ -10,6 +10,7 @@
 
 #include "cs-core.h"
 #include "cs-draft-store.h"
+#include "cs-photo-analyser.h"
 
 G_BEGIN_DECLS
 
@@ -17,10 +18,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CsApplication, cs_application, CS, APPLICATION, AdwApplication)
 
-CsApplication *cs_application_new          (void);
-CsSession     *cs_application_get_session  (CsApplication *self);
-CsDraftStore  *cs_application_get_store    (CsApplication *self);
-GSettings     *cs_application_get_settings (CsApplication *self);
+CsApplication   *cs_application_new                (void);
+CsSession       *cs_application_get_session        (CsApplication *self);
+CsDraftStore    *cs_application_get_store          (CsApplication *self);
+GSettings       *cs_application_get_settings       (CsApplication *self);
+/* The app's one photo analyser, made on first use; thread safe. */
+CsPhotoAnalyser *cs_application_get_photo_analyser (CsApplication *self);
 
 /* The demo data that comes with Countersign (data/demo), installed or not. */
 GFile         *cs_application_dup_demo_file (const char *name);

@@ -43,6 +43,9 @@ struct _CsAttachmentsStrip
 
   /* Attachment id → Tile. The tiles' widgets belong to @box. */
   GHashTable           *tiles;
+  /* Attachment id → Note: what the photo check could not do, from
+   * cs_attachments_strip_set_photo_note(). */
+  GHashTable           *notes;
   /* Attachment id → Thumbnail, kept across rebuilds so that typing alt
    * text, which rebuilds on every keystroke, never decodes a photo again. */
   GHashTable           *thumbnails;
@@ -62,22 +65,39 @@ G_DEFINE_FINAL_TYPE (CsAttachmentsStrip, cs_attachments_strip, GTK_TYPE_WIDGET)
 
 enum {
   ERROR,
+  PHOTO_ACTIVATED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-/* A tile's widgets, borrowed from the tile's button. */
+/* A tile's widgets, borrowed from @root, the child of the box. The photo
+ * and the ALT badge are two buttons side by side in one overlay, not one in
+ * the other, so that each can be focused and named on its own. */
 typedef struct
 {
+  GtkWidget *root;
   GtkWidget *button;
   GtkWidget *stack;
   GtkWidget *image;
   GtkWidget *state_badge;
   GtkWidget *state_spinner;
   GtkWidget *state_text;
-  GtkWidget *alt_badge;
+  GtkWidget *alt_button;
 } Tile;
+
+typedef struct
+{
+  char     *message;
+  gboolean  failed;   /* the photo could not be checked at all */
+} Note;
+
+static void
+note_free (Note *note)
+{
+  g_free (note->message);
+  g_free (note);
+}
 
 typedef struct
 {
@@ -182,6 +202,38 @@ state_explanation (CsPhotoState state)
     default:
       return _("Someone must look at this photo and mark what to blur before it is posted.");
     }
+}
+
+static const Note *
+get_note (CsAttachmentsStrip *self,
+          const char         *id)
+{
+  return g_hash_table_lookup (self->notes, id);
+}
+
+static gboolean
+has_failed (CsAttachmentsStrip *self,
+            const char         *id)
+{
+  const Note *note = get_note (self, id);
+
+  return note != NULL && note->failed;
+}
+
+/* What the popover says of the photo: its state, and what the check could
+ * not do (no face detector, a photo that cannot be read). */
+static char *
+dup_explanation (CsAttachmentsStrip *self,
+                 const CsAttachment *attachment)
+{
+  const Note *note = get_note (self, attachment->id);
+
+  if (note == NULL)
+    return g_strdup (state_explanation (attachment->state));
+  if (note->failed)
+    return g_strdup_printf (_("This photo could not be checked. %s"), note->message);
+
+  return g_strdup_printf ("%s %s", state_explanation (attachment->state), note->message);
 }
 
 static const char *
@@ -409,8 +461,10 @@ ensure_thumbnail (CsAttachmentsStrip *self,
  * =====
  */
 
-static void tile_clicked_cb (CsAttachmentsStrip *self,
-                             GtkButton          *button);
+static void tile_clicked_cb     (CsAttachmentsStrip *self,
+                                 GtkButton          *button);
+static void alt_button_clicked_cb (CsAttachmentsStrip *self,
+                                   GtkButton          *button);
 
 static Tile *
 create_tile (CsAttachmentsStrip *self,
@@ -422,9 +476,13 @@ create_tile (CsAttachmentsStrip *self,
   GtkWidget *broken_icon;
   GtkWidget *broken_label;
 
+  tile->root = gtk_overlay_new ();
+  gtk_widget_set_valign (tile->root, GTK_ALIGN_START);
+
   tile->button = gtk_button_new ();
-  gtk_widget_set_valign (tile->button, GTK_ALIGN_START);
   gtk_widget_add_css_class (tile->button, "cs-attachment-tile");
+  gtk_overlay_set_child (GTK_OVERLAY (tile->root), tile->button);
+  g_object_set_data (G_OBJECT (tile->root), "cs-tile-button", tile->button);
   g_object_set_data_full (G_OBJECT (tile->button), "cs-attachment-id",
                           g_strdup (id), g_free);
   g_signal_connect_object (tile->button, "clicked",
@@ -479,11 +537,18 @@ create_tile (CsAttachmentsStrip *self,
   gtk_box_append (GTK_BOX (tile->state_badge), tile->state_text);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), tile->state_badge);
 
-  tile->alt_badge = gtk_label_new (_("ALT"));
-  gtk_widget_set_halign (tile->alt_badge, GTK_ALIGN_END);
-  gtk_widget_set_valign (tile->alt_badge, GTK_ALIGN_START);
-  gtk_widget_add_css_class (tile->alt_badge, "cs-alt-badge");
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), tile->alt_badge);
+  /* The ALT badge opens the alt text (and Remove Photo); the photo itself
+   * opens the editor. */
+  tile->alt_button = gtk_button_new_with_label (_("ALT"));
+  gtk_widget_set_halign (tile->alt_button, GTK_ALIGN_END);
+  gtk_widget_set_valign (tile->alt_button, GTK_ALIGN_START);
+  gtk_widget_add_css_class (tile->alt_button, "cs-alt-badge");
+  g_object_set_data_full (G_OBJECT (tile->alt_button), "cs-attachment-id",
+                          g_strdup (id), g_free);
+  g_signal_connect_object (tile->alt_button, "clicked",
+                           G_CALLBACK (alt_button_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_overlay_add_overlay (GTK_OVERLAY (tile->root), tile->alt_button);
 
   return tile;
 }
@@ -504,7 +569,11 @@ update_tile (CsAttachmentsStrip *self,
   Thumbnail *thumbnail = ensure_thumbnail (self, attachment);
   gboolean checking = attachment->state == CS_PHOTO_STATE_CHECKING;
   gboolean has_alt = attachment->alt_text != NULL && attachment->alt_text[0] != '\0';
+  gboolean failed = has_failed (self, attachment->id);
+  const Note *note = get_note (self, attachment->id);
   g_autofree char *label = NULL;
+  g_autofree char *alt_label = NULL;
+  const char *spoken_state;
 
   if (thumbnail->thumbnail != NULL)
     {
@@ -524,47 +593,64 @@ update_tile (CsAttachmentsStrip *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (all_states); i++)
     gtk_widget_remove_css_class (tile->state_badge, state_css_class (all_states[i]));
-  gtk_widget_add_css_class (tile->state_badge, state_css_class (attachment->state));
-  gtk_label_set_text (GTK_LABEL (tile->state_text), state_badge_text (attachment->state));
+  gtk_widget_remove_css_class (tile->state_badge, "cs-photo-failed");
+  gtk_widget_add_css_class (tile->state_badge, failed ? "cs-photo-failed" : state_css_class (attachment->state));
+  gtk_label_set_text (GTK_LABEL (tile->state_text), failed ? _("Unreadable") : state_badge_text (attachment->state));
   gtk_widget_set_visible (tile->state_spinner, checking);
   gtk_spinner_set_spinning (GTK_SPINNER (tile->state_spinner), checking);
 
+  /* The note says why the photo needs a person's eyes; hovering tells it
+   * without opening anything. */
+  if (note != NULL)
+    gtk_widget_set_tooltip_text (tile->button, note->message);
+  else
+    gtk_widget_set_tooltip_text (tile->button, _("Open the photo to see and change what is blurred"));
+
   if (has_alt)
     {
-      gtk_widget_remove_css_class (tile->alt_badge, "cs-alt-missing");
-      gtk_widget_set_tooltip_text (tile->alt_badge, _("Alt text written"));
+      gtk_widget_remove_css_class (tile->alt_button, "cs-alt-missing");
+      gtk_widget_set_tooltip_text (tile->alt_button, _("Alt text written: change it, or remove the photo"));
     }
   else
     {
-      gtk_widget_add_css_class (tile->alt_badge, "cs-alt-missing");
-      gtk_widget_set_tooltip_text (tile->alt_badge,
-                                   _("Alt text needed: click to describe the photo"));
+      gtk_widget_add_css_class (tile->alt_button, "cs-alt-missing");
+      gtk_widget_set_tooltip_text (tile->alt_button, _("Alt text needed: describe the photo"));
     }
+
+  spoken_state = failed ? _("cannot be checked") : state_spoken_text (attachment->state);
 
   /* Screen readers get the whole tile as one sentence. */
   if (thumbnail->failed)
     /* Translators: "Photo 1 of 2, needs review, cannot be shown, no alt text" */
     label = g_strdup_printf (_("Photo %u of %u, %s, cannot be shown, %s"),
-                             index + 1, n_attachments,
-                             state_spoken_text (attachment->state),
+                             index + 1, n_attachments, spoken_state,
                              has_alt ? _("alt text written") : _("no alt text"));
   else
     /* Translators: "Photo 1 of 2, needs review, no alt text" */
     label = g_strdup_printf (_("Photo %u of %u, %s, %s"),
-                             index + 1, n_attachments,
-                             state_spoken_text (attachment->state),
+                             index + 1, n_attachments, spoken_state,
                              has_alt ? _("alt text written") : _("no alt text"));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (tile->button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("Opens the photo to write its alt text or remove it"),
+                                  note != NULL ? note->message
+                                               : _("Opens the photo editor, to see and change what is blurred"),
+                                  -1);
+
+  /* Translators: the ALT badge of a photo, read out: "Alt text of photo 1, missing" */
+  alt_label = g_strdup_printf (has_alt ? _("Alt text of photo %u, written") : _("Alt text of photo %u, missing"),
+                               index + 1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (tile->alt_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, alt_label,
                                   -1);
 
   /* A check may finish while the popover is open on this photo. */
   if (g_strcmp0 (self->editing_id, attachment->id) == 0)
     {
-      gtk_label_set_text (self->state_label, state_explanation (attachment->state));
+      g_autofree char *explanation = dup_explanation (self, attachment);
+
+      gtk_label_set_text (self->state_label, explanation);
       update_preview (self);
     }
 }
@@ -578,7 +664,7 @@ remove_all_tiles (CsAttachmentsStrip *self)
   g_hash_table_iter_init (&iter, self->tiles);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
     {
-      gtk_box_remove (self->box, tile->button);
+      gtk_box_remove (self->box, tile->root);
       g_hash_table_iter_remove (&iter);
     }
 }
@@ -615,16 +701,16 @@ sync_tiles (CsAttachmentsStrip *self)
         {
           tile = create_tile (self, attachment->id);
           g_hash_table_insert (self->tiles, g_strdup (attachment->id), tile);
-          gtk_box_insert_child_after (self->box, tile->button, previous);
+          gtk_box_insert_child_after (self->box, tile->root, previous);
         }
       else
         {
-          gtk_box_reorder_child_after (self->box, tile->button, previous);
+          gtk_box_reorder_child_after (self->box, tile->root, previous);
         }
 
       update_tile (self, tile, attachment, i, n);
       g_hash_table_add (present, attachment->id);
-      previous = tile->button;
+      previous = tile->root;
     }
 
   if (self->editing_id != NULL && !g_hash_table_contains (present, self->editing_id))
@@ -635,12 +721,19 @@ sync_tiles (CsAttachmentsStrip *self)
     {
       if (!g_hash_table_contains (present, id))
         {
-          gtk_box_remove (self->box, tile->button);
+          gtk_box_remove (self->box, tile->root);
           g_hash_table_iter_remove (&iter);
         }
     }
 
   g_hash_table_iter_init (&iter, self->thumbnails);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      if (!g_hash_table_contains (present, id))
+        g_hash_table_iter_remove (&iter);
+    }
+
+  g_hash_table_iter_init (&iter, self->notes);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
     {
       if (!g_hash_table_contains (present, id))
@@ -735,6 +828,7 @@ open_popover (CsAttachmentsStrip *self,
   const CsAttachment *attachment;
   GtkTextBuffer *buffer;
   g_autofree char *title = NULL;
+  g_autofree char *explanation = NULL;
   graphene_rect_t bounds;
   guint n;
 
@@ -764,7 +858,8 @@ open_popover (CsAttachmentsStrip *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->popover),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
-  gtk_label_set_text (self->state_label, state_explanation (attachment->state));
+  explanation = dup_explanation (self, attachment);
+  gtk_label_set_text (self->state_label, explanation);
   update_preview (self);
 
   buffer = gtk_text_view_get_buffer (self->alt_text_view);
@@ -796,7 +891,61 @@ tile_clicked_cb (CsAttachmentsStrip *self,
 {
   const char *id = g_object_get_data (G_OBJECT (button), "cs-attachment-id");
 
-  open_popover (self, GTK_WIDGET (button), id);
+  g_signal_emit (self, signals[PHOTO_ACTIVATED], 0, id);
+}
+
+static void
+alt_button_clicked_cb (CsAttachmentsStrip *self,
+                       GtkButton          *button)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "cs-attachment-id");
+
+  cs_attachments_strip_edit_alt_text (self, id);
+}
+
+void
+cs_attachments_strip_edit_alt_text (CsAttachmentsStrip *self,
+                                    const char         *id)
+{
+  Tile *tile;
+
+  g_return_if_fail (CS_IS_ATTACHMENTS_STRIP (self));
+  g_return_if_fail (id != NULL);
+
+  tile = g_hash_table_lookup (self->tiles, id);
+  if (tile != NULL)
+    open_popover (self, tile->root, id);
+}
+
+void
+cs_attachments_strip_set_photo_note (CsAttachmentsStrip *self,
+                                     const char         *id,
+                                     const char         *message,
+                                     gboolean            failed)
+{
+  const Note *old;
+
+  g_return_if_fail (CS_IS_ATTACHMENTS_STRIP (self));
+  g_return_if_fail (id != NULL);
+
+  old = get_note (self, id);
+  if (old == NULL && message == NULL)
+    return;
+  if (old != NULL && message != NULL && g_str_equal (old->message, message) && !old->failed == !failed)
+    return;
+
+  if (message == NULL)
+    g_hash_table_remove (self->notes, id);
+  else
+    {
+      Note *note = g_new0 (Note, 1);
+
+      note->message = g_strdup (message);
+      note->failed = failed;
+      g_hash_table_insert (self->notes, g_strdup (id), note);
+    }
+
+  sync_tiles (self);
 }
 
 static void
@@ -824,9 +973,11 @@ remove_button_clicked_cb (CsAttachmentsStrip *self)
   tile = g_hash_table_lookup (self->tiles, id);
   if (tile != NULL)
     {
-      focus = gtk_widget_get_next_sibling (tile->button);
+      focus = gtk_widget_get_next_sibling (tile->root);
       if (focus == NULL)
-        focus = gtk_widget_get_prev_sibling (tile->button);
+        focus = gtk_widget_get_prev_sibling (tile->root);
+      if (focus != NULL && g_object_get_data (G_OBJECT (focus), "cs-tile-button") != NULL)
+        focus = g_object_get_data (G_OBJECT (focus), "cs-tile-button");
     }
   if (focus == NULL)
     focus = GTK_WIDGET (self->add_button);
@@ -1041,6 +1192,7 @@ cs_attachments_strip_set_draft (CsAttachmentsStrip *self,
   g_set_object (&self->cancellable, g_cancellable_new ());
   remove_all_tiles (self);
   g_hash_table_remove_all (self->thumbnails);
+  g_hash_table_remove_all (self->notes);
 
   g_set_object (&self->draft, draft);
 
@@ -1102,6 +1254,7 @@ cs_attachments_strip_finalize (GObject *object)
 
   g_clear_pointer (&self->tiles, g_hash_table_unref);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_pointer (&self->notes, g_hash_table_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (cs_attachments_strip_parent_class)->finalize (object);
@@ -1126,6 +1279,23 @@ cs_attachments_strip_class_init (CsAttachmentsStripClass *klass)
    */
   signals[ERROR] =
     g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * CsAttachmentsStrip::photo-activated:
+   * @self: the strip
+   * @id: the attachment's id
+   *
+   * Emitted when the user activates a photo's thumbnail (click, Enter or
+   * Space), to open it in the photo editor.
+   */
+  signals[PHOTO_ACTIVATED] =
+    g_signal_new ("photo-activated",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0,
@@ -1165,6 +1335,8 @@ cs_attachments_strip_init (CsAttachmentsStrip *self)
                                        g_free, (GDestroyNotify) tile_free);
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal,
                                             g_free, (GDestroyNotify) thumbnail_free);
+  self->notes = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                       g_free, (GDestroyNotify) note_free);
   self->cancellable = g_cancellable_new ();
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),

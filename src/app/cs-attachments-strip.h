@@ -18,9 +18,11 @@ G_DECLARE_FINAL_TYPE (CsAttachmentsStrip, cs_attachments_strip, CS, ATTACHMENTS_
 
 /* Shows @draft's photos as thumbnails, each with its state (checking,
  * blurred, needs review) and an ALT badge, and an "Add Photo" button.
- * Clicking a photo opens a popover to write its alt text or remove it.
- * Photos dropped on the strip are imported too. Problems (a file that is not
- * a photo, too large) are reported with ::error (a message to show). */
+ * Activating a photo emits ::photo-activated (the attachment's id), for the
+ * photo editor; its ALT badge opens a popover to write its alt text or
+ * remove it. Photos dropped on the strip are imported too. Problems (a file
+ * that is not a photo, too large) are reported with ::error (a message to
+ * show). */
 GtkWidget *cs_attachments_strip_new           (void);
 void       cs_attachments_strip_set_draft     (CsAttachmentsStrip *self,
                                                CsDraftStore       *store,
@@ -33,5 +35,15 @@ void       cs_attachments_strip_import_files  (CsAttachmentsStrip *self,
 /* Imports an image pasted from the clipboard. */
 void       cs_attachments_strip_import_texture (CsAttachmentsStrip *self,
                                                 GdkTexture         *texture);
+/* Opens photo @id's alt text popover, as its ALT badge does. */
+void       cs_attachments_strip_edit_alt_text (CsAttachmentsStrip *self,
+                                               const char         *id);
+/* Says on photo @id's tile and in its popover what the photo check could not
+ * do: @message (NULL to clear) is why, and what to do instead; @failed when
+ * the photo could not be checked at all (it cannot be read). */
+void       cs_attachments_strip_set_photo_note (CsAttachmentsStrip *self,
+                                                const char         *id,
+                                                const char         *message,
+                                                gboolean            failed);
 
 G_END_DECLS

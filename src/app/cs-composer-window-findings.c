@@ -45,6 +45,10 @@ cs_composer_window_finding_at (CsComposerWindow *self,
     {
       const CsFinding *finding = g_ptr_array_index (self->findings, i);
 
+      /* A photo's finding has no place in the text. */
+      if (finding->photo != NULL)
+        continue;
+
       if (offset >= finding->start && offset <= finding->end &&
           (best == NULL || finding->severity > best->severity))
         best = finding;
@@ -116,6 +120,7 @@ header_func (GtkListBoxRow *row,
   gtk_list_box_row_set_header (row, header);
 }
 
+/* The text's findings come before the photos', which follow the text. */
 static int
 severity_then_position (gconstpointer a,
                         gconstpointer b)
@@ -125,6 +130,8 @@ severity_then_position (gconstpointer a,
 
   if (fa->severity != fb->severity)
     return fa->severity > fb->severity ? -1 : 1;
+  if ((fa->photo != NULL) != (fb->photo != NULL))
+    return fa->photo != NULL ? 1 : -1;
 
   return cs_finding_compare (a, b);
 }
@@ -380,8 +387,13 @@ cs_composer_window_show_findings (CsComposerWindow *self,
   for (guint i = 0; i < findings->len; i++)
     {
       const CsFinding *finding = g_ptr_array_index (findings, i);
-      g_autofree char *key = ignore_key (finding);
+      g_autofree char *key = NULL;
 
+      /* The photos' findings are added below, as they now are. */
+      if (finding->photo != NULL)
+        continue;
+
+      key = ignore_key (finding);
       if (finding->severity == CS_SEVERITY_WARNING && g_hash_table_contains (self->ignored, key))
         continue;
 
@@ -392,6 +404,9 @@ cs_composer_window_show_findings (CsComposerWindow *self,
 
       g_ptr_array_add (shown, cs_finding_copy (finding));
     }
+
+  for (guint i = 0; i < self->photo_findings->len; i++)
+    g_ptr_array_add (shown, cs_finding_copy (g_ptr_array_index (self->photo_findings, i)));
 
   /* The list reads most severe first; the text keeps its order. */
   g_ptr_array_sort (shown, severity_then_position);
@@ -436,11 +451,29 @@ finding_row_activated_cb (GtkListBox       *list,
                           CsComposerWindow *self)
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "finding-index"));
+  const CsFinding *finding;
 
   if (index >= self->findings->len)
     return;
 
-  select_range (self, g_ptr_array_index (self->findings, index));
+  finding = g_ptr_array_index (self->findings, index);
+
+  /* A photo's problem is fixed where it is: alt text on its badge, the
+   * rest in the photo editor. */
+  if (finding->photo != NULL)
+    {
+      g_autofree char *id = g_strdup (finding->photo);
+
+      if (adw_flap_get_folded (self->flap))
+        adw_flap_set_reveal_flap (self->flap, FALSE);
+      if (g_str_equal (finding->rule, CS_RULE_ALT_TEXT))
+        cs_attachments_strip_edit_alt_text (self->attachments, id);
+      else
+        cs_composer_window_open_photo (self, id);
+      return;
+    }
+
+  select_range (self, finding);
   if (adw_flap_get_folded (self->flap))
     adw_flap_set_reveal_flap (self->flap, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
@@ -462,6 +495,8 @@ cs_composer_window_goto_finding (CsComposerWindow *self,
     {
       const CsFinding *f = g_ptr_array_index (self->findings, i);
 
+      if (f->photo != NULL)
+        continue;
       if (forward && f->start > offset && (target == NULL || f->start < target->start))
         target = f;
       else if (!forward && f->start < offset && (target == NULL || f->start > target->start))
@@ -473,6 +508,8 @@ cs_composer_window_goto_finding (CsComposerWindow *self,
     {
       const CsFinding *f = g_ptr_array_index (self->findings, i);
 
+      if (f->photo != NULL)
+        continue;
       if (target == NULL || (forward ? f->start < target->start : f->start > target->start))
         target = f;
     }
@@ -695,6 +732,123 @@ menu_key_cb (GtkEventControllerKey *controller,
     update_extra_menu (self, TRUE);
 
   return GDK_EVENT_PROPAGATE;
+}
+
+/* The photos' findings
+ * ====================
+ */
+
+/* The finding for a photo that could not be read, in place of the checker's
+ * "not checked": that one asks for faces to be marked by hand, which cannot
+ * be done on a photo nobody can open. */
+static CsFinding *
+unreadable_finding (CsComposerWindow   *self,
+                    const CsAttachment *attachment,
+                    const char         *reason)
+{
+  const CsPolicyRule *rule = cs_policy_get_rule (cs_session_get_policy (self->session), CS_RULE_PHOTO_UNCHECKED);
+  g_autofree char *name = g_path_get_basename (attachment->original != NULL && attachment->original[0] != '\0'
+                                               ? attachment->original : attachment->file);
+  CsFinding *finding = cs_finding_new (CS_RULE_PHOTO_UNCHECKED, CS_SEVERITY_ERROR, 0, 0, name);
+
+  /* Translators: "“trip.jpg” could not be checked: <why>. Remove it, …" */
+  finding->message = g_strdup_printf (_("“%s” could not be checked: %s Remove it, or attach a copy that opens."),
+                                      name, reason);
+  finding->clause = g_strdup (rule != NULL && rule->clause != NULL ? rule->clause : "");
+  finding->photo = g_strdup (attachment->id);
+  finding->region = -1;
+  finding->suggestions = g_ptr_array_new_with_free_func (g_free);
+
+  return finding;
+}
+
+static GPtrArray *
+check_photos (CsComposerWindow *self,
+              GPtrArray        *attachments)
+{
+  CsChecker *checker = cs_session_get_checker (self->session);
+  GPtrArray *findings;
+
+  if (checker == NULL || !cs_session_is_ready (self->session))
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
+
+  findings = cs_checker_check_photos (checker, attachments, NULL);
+
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      const CsAttachment *attachment = g_ptr_array_index (attachments, i);
+      const char *reason = g_hash_table_lookup (self->photo_errors, attachment->id);
+
+      if (reason == NULL)
+        continue;
+
+      for (guint j = findings->len; j > 0; j--)
+        {
+          const CsFinding *finding = g_ptr_array_index (findings, j - 1);
+
+          if (g_strcmp0 (finding->photo, attachment->id) == 0 && g_str_equal (finding->rule, CS_RULE_PHOTO_UNCHECKED))
+            g_ptr_array_remove_index (findings, j - 1);
+        }
+      g_ptr_array_add (findings, unreadable_finding (self, attachment, reason));
+    }
+
+  return findings;
+}
+
+GPtrArray *
+cs_composer_window_check_photo (CsComposerWindow   *self,
+                                const CsAttachment *attachment)
+{
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new ();
+
+  g_ptr_array_add (attachments, (gpointer) attachment);
+  return check_photos (self, attachments);
+}
+
+static gboolean
+findings_equal (GPtrArray *a,
+                GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->len; i++)
+    {
+      const CsFinding *fa = g_ptr_array_index (a, i);
+      const CsFinding *fb = g_ptr_array_index (b, i);
+
+      if (fa->severity != fb->severity || fa->region != fb->region ||
+          g_strcmp0 (fa->rule, fb->rule) != 0 || g_strcmp0 (fa->photo, fb->photo) != 0 ||
+          g_strcmp0 (fa->message, fb->message) != 0 || g_strcmp0 (fa->clause, fb->clause) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+cs_composer_window_update_photo_findings (CsComposerWindow *self)
+{
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new ();
+  g_autoptr(GPtrArray) findings = NULL;
+  guint n = cs_draft_get_n_attachments (self->draft);
+
+  /* Every key typed changes the draft; a post without photos costs nothing. */
+  if (n == 0 && self->photo_findings->len == 0)
+    return;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (attachments, (gpointer) cs_draft_get_attachment (self->draft, i));
+  findings = check_photos (self, attachments);
+
+  /* Typing alt text changes the draft on every key too; the list is only
+   * laid out again when what it says changes. */
+  if (findings_equal (findings, self->photo_findings))
+    return;
+
+  g_ptr_array_unref (self->photo_findings);
+  self->photo_findings = g_steal_pointer (&findings);
+  cs_composer_window_reshow_findings (self);
 }
 
 void

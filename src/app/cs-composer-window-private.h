@@ -56,6 +56,17 @@ struct _CsComposerWindow
   char                 *submit_blocker; /* why Submit is off, or NULL */
   char                 *counter_tooltip; /* each platform's count */
 
+  /* Photo checks. Attachment id → PhotoJob, running or waiting for a
+   * worker; the jobs are owned by their tasks (or by @photo_queue). */
+  CsPhotoAnalyser      *analyser;
+  GHashTable           *photo_jobs;
+  GQueue                photo_queue;
+  guint                 photos_running;
+  /* Attachment id → why the photo could not be checked. */
+  GHashTable           *photo_errors;
+  GPtrArray            *photo_findings; /* CsFinding, for the photos */
+  GPtrArray            *editors;        /* CsPhotoEditor, open on this draft */
+
   /* Main-thread time spent in the composer's own handlers, for bench/. */
   gint64                busy_usec;
 };
@@ -72,6 +83,11 @@ void        cs_composer_window_goto_finding    (CsComposerWindow *self,
 const CsFinding *cs_composer_window_finding_at (CsComposerWindow *self,
                                                 guint             offset);
 void        cs_composer_window_class_init_findings (GtkWidgetClass *widget_class);
+/* Works out the photos' findings again, and shows them if they changed. */
+void        cs_composer_window_update_photo_findings (CsComposerWindow *self);
+/* The findings of attachment @id alone, for its state: a new array. */
+GPtrArray  *cs_composer_window_check_photo     (CsComposerWindow *self,
+                                                const CsAttachment *attachment);
 
 /* cs-composer-window.c */
 void        cs_composer_window_update_submit   (CsComposerWindow *self);
@@ -82,5 +98,10 @@ void        cs_composer_window_toast           (CsComposerWindow *self,
 const char *cs_composer_window_get_submit_tooltip (CsComposerWindow *self);
 /* For tests: TRUE while a check is running or waiting. */
 gboolean    cs_composer_window_is_checking     (CsComposerWindow *self);
+/* For tests: TRUE while any photo is being analysed or waits to be. */
+gboolean    cs_composer_window_is_checking_photos (CsComposerWindow *self);
+/* Opens attachment @id in the photo editor, or brings its editor forward. */
+GtkWindow  *cs_composer_window_open_photo      (CsComposerWindow *self,
+                                                const char       *id);
 
 G_END_DECLS

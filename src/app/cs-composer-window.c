@@ -6,9 +6,14 @@
 
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 
 #include "cs-composer-window-private.h"
+#include "cs-photo-editor.h"
 
 G_DEFINE_FINAL_TYPE (CsComposerWindow, cs_composer_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -155,11 +160,20 @@ cs_composer_window_update_submit (CsComposerWindow *self)
 {
   g_autofree char *reason = NULL;
   guint n_errors = 0;
+  guint n_alt_errors = 0;
+  gboolean alt_missing = FALSE;
   GtkTextIter start, end;
 
   for (guint i = 0; i < self->findings->len; i++)
-    if (((CsFinding *) g_ptr_array_index (self->findings, i))->severity == CS_SEVERITY_ERROR)
+    {
+      const CsFinding *finding = g_ptr_array_index (self->findings, i);
+
+      if (finding->severity != CS_SEVERITY_ERROR)
+        continue;
       n_errors++;
+      if (finding->photo != NULL && g_str_equal (finding->rule, CS_RULE_ALT_TEXT))
+        n_alt_errors++;
+    }
 
   gtk_text_buffer_get_bounds (self->buffer, &start, &end);
 
@@ -167,24 +181,28 @@ cs_composer_window_update_submit (CsComposerWindow *self)
     reason = g_strdup (_("Write the post first"));
   else if (!cs_session_is_ready (self->session))
     reason = g_strdup (_("Still loading the dictionary and the roster…"));
-  else if (n_errors > 0)
+  else if (n_errors > n_alt_errors)
     reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem must be fixed before the post can be approved",
                                            "%u problems must be fixed before the post can be approved", n_errors),
                               n_errors);
-  else
-    for (guint i = 0; i < cs_draft_get_n_attachments (self->draft); i++)
-      if (cs_draft_get_attachment (self->draft, i)->alt_text[0] == '\0')
-        {
-          reason = g_strdup_printf (_("Photo %u needs alt text: describe it for people who cannot see it"), i + 1);
-          break;
-        }
+
+  /* A photo being checked may yet turn out to show someone. */
+  for (guint i = 0; reason == NULL && i < cs_draft_get_n_attachments (self->draft); i++)
+    if (cs_draft_get_attachment (self->draft, i)->state == CS_PHOTO_STATE_CHECKING)
+      reason = g_strdup_printf (_("Photo %u is still being checked for faces and names…"), i + 1);
+
+  for (guint i = 0; reason == NULL && i < cs_draft_get_n_attachments (self->draft); i++)
+    if (cs_draft_get_attachment (self->draft, i)->alt_text[0] == '\0')
+      {
+        reason = g_strdup_printf (_("Photo %u needs alt text: describe it for people who cannot see it"), i + 1);
+        alt_missing = TRUE;
+      }
 
   g_free (self->submit_blocker);
   self->submit_blocker = g_strdup (reason);
 
   /* With the text clear, what still holds the post back is said above the list. */
-  if (n_errors == 0 && reason != NULL && cs_draft_get_n_attachments (self->draft) > 0 &&
-      g_str_has_prefix (reason, _("Photo")))
+  if (n_errors == n_alt_errors && alt_missing)
     gtk_label_set_label (self->summary_label, _("A photo needs alt text"));
 
   /* The tooltip is answered when asked (query-tooltip): setting one makes
@@ -256,23 +274,400 @@ counter_query_tooltip_cb (GtkWidget        *widget,
   return TRUE;
 }
 
+/* Photo checks
+ * ============
+ *
+ * Each photo is looked at for faces and names on a thread of its own, at a
+ * lower priority than the window, so that typing stays smooth while a
+ * detector runs. The results are applied here, on the main thread.
+ */
+
+/* Checks beyond this wait their turn: each keeps a core busy, and one core
+ * is left for the window. */
+#define MAX_PHOTO_WORKERS 4
+#define PHOTO_WORKER_NICENESS 10
+
+typedef struct
+{
+  /* NULL once the window no longer wants the result: it closed, moved to
+   * another draft, or the photo was removed. Main thread only. */
+  CsComposerWindow *self;
+  char             *id;
+  char             *file;
+  CsPhotoAnalyser  *analyser;
+  GPtrArray        *people;   /* CsPerson, a snapshot */
+  GCancellable     *cancellable;
+} PhotoJob;
+
+static void
+photo_job_free (PhotoJob *job)
+{
+  g_free (job->id);
+  g_free (job->file);
+  g_clear_object (&job->analyser);
+  g_clear_pointer (&job->people, g_ptr_array_unref);
+  g_clear_object (&job->cancellable);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotoJob, photo_job_free)
+
+static guint
+max_photo_workers (void)
+{
+  return CLAMP (g_get_num_processors () - 1, 1, MAX_PHOTO_WORKERS);
+}
+
+static gpointer
+photo_worker (gpointer data)
+{
+  GTask *task = data;
+  PhotoJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  CsPhotoAnalysis *analysis;
+
+  /* Linux gives each thread its own niceness; this thread ends with the
+   * check, so nothing else inherits it. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), PHOTO_WORKER_NICENESS);
+
+  analysis = cs_photo_analyser_analyse (job->analyser, job->file, job->people, job->cancellable, &error);
+  if (analysis == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, analysis, (GDestroyNotify) cs_photo_analysis_free);
+
+  g_object_unref (task);
+  return NULL;
+}
+
+static void photo_analysed_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data);
+
+static void
+start_waiting_photos (CsComposerWindow *self)
+{
+  while (self->photos_running < max_photo_workers () && !g_queue_is_empty (&self->photo_queue))
+    {
+      PhotoJob *job = g_queue_pop_head (&self->photo_queue);
+      g_autoptr(GError) error = NULL;
+      GTask *task;
+      GThread *thread;
+
+      /* No source object: the task may be released on the worker thread,
+       * and a window must only ever be finalized on the main thread. */
+      task = g_task_new (NULL, job->cancellable, photo_analysed_cb, NULL);
+      g_task_set_source_tag (task, start_waiting_photos);
+      g_task_set_task_data (task, job, (GDestroyNotify) photo_job_free);
+      self->photos_running++;
+
+      thread = g_thread_try_new ("cs-photo-check", photo_worker, g_object_ref (task), &error);
+      if (thread == NULL)
+        {
+          g_object_unref (task);
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
+      else
+        g_thread_unref (thread);
+      g_object_unref (task);
+    }
+}
+
+/* Cancels @job; its result, if it still comes, is dropped. */
+static void
+forget_photo_job (CsComposerWindow *self,
+                  PhotoJob         *job)
+{
+  g_cancellable_cancel (job->cancellable);
+  job->self = NULL;
+  g_hash_table_remove (self->photo_jobs, job->id);
+
+  /* A job still in the queue has no task yet to free it. */
+  if (g_queue_remove (&self->photo_queue, job))
+    photo_job_free (job);
+  else
+    self->photos_running--;
+}
+
+/* Stops every check, for another draft or a closing window. */
+static void
+forget_photo_jobs (CsComposerWindow *self)
+{
+  g_autoptr(GList) jobs = g_hash_table_get_values (self->photo_jobs);
+
+  for (GList *l = jobs; l != NULL; l = l->next)
+    forget_photo_job (self, l->data);
+  g_hash_table_remove_all (self->photo_errors);
+}
+
+static void
+queue_photo (CsComposerWindow   *self,
+             const CsAttachment *attachment)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  CsRoster *roster = cs_session_get_roster (self->session);
+  PhotoJob *job;
+
+  if (self->analyser == NULL)
+    {
+      if (!CS_IS_APPLICATION (app))
+        return;
+      self->analyser = g_object_ref (cs_application_get_photo_analyser (CS_APPLICATION (app)));
+    }
+
+  job = g_new0 (PhotoJob, 1);
+  job->self = self;
+  job->id = g_strdup (attachment->id);
+  job->file = g_strdup (attachment->file);
+  job->analyser = g_object_ref (self->analyser);
+  job->people = roster != NULL ? cs_roster_dup_people (roster) : NULL;
+  job->cancellable = g_cancellable_new ();
+
+  g_hash_table_insert (self->photo_jobs, job->id, job);
+  g_queue_push_tail (&self->photo_queue, job);
+  start_waiting_photos (self);
+}
+
+/* What a photo's state should be now that it has been looked at: blurred
+ * when faces were looked for (by the detector, or by hand) and nothing in it
+ * needs the user; otherwise someone must review it. Alt text is asked for
+ * apart, on its badge. */
+static CsPhotoState
+settled_state (CsComposerWindow   *self,
+               const CsAttachment *attachment)
+{
+  g_autoptr(GPtrArray) findings = NULL;
+
+  if (g_hash_table_contains (self->photo_errors, attachment->id))
+    return CS_PHOTO_STATE_NEEDS_REVIEW;
+  if (!attachment->faces_checked && !attachment->marked_by_hand)
+    return CS_PHOTO_STATE_NEEDS_REVIEW;
+
+  findings = cs_composer_window_check_photo (self, attachment);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const CsFinding *finding = g_ptr_array_index (findings, i);
+
+      if (finding->severity == CS_SEVERITY_ERROR && !g_str_equal (finding->rule, CS_RULE_ALT_TEXT))
+        return CS_PHOTO_STATE_NEEDS_REVIEW;
+    }
+
+  return CS_PHOTO_STATE_BLURRED;
+}
+
+/* The loader names the file it read, which is the draft's copy; the user
+ * knows the photo by the name it had when attached. */
+static char *
+name_original (const CsAttachment *attachment,
+               const char         *message)
+{
+  g_autofree char *copy = g_path_get_basename (attachment->file);
+  g_autofree char *original = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (attachment->original == NULL || attachment->original[0] == '\0')
+    return g_strdup (message);
+
+  original = g_path_get_basename (attachment->original);
+  parts = g_strsplit (message, copy, -1);
+  return g_strjoinv (original, parts);
+}
+
+static void
+photo_analysed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PhotoJob *job = g_task_get_task_data (G_TASK (result));
+  CsComposerWindow *self = job->self;
+  g_autoptr(CsPhotoAnalysis) analysis = NULL;
+  g_autoptr(GError) error = NULL;
+  const CsAttachment *attachment;
+
+  analysis = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self == NULL)
+    return;
+
+  self->photos_running--;
+  attachment = cs_draft_find_attachment (self->draft, job->id);
+
+  /* The job stays listed while its result goes in, so that the draft's
+   * ::changed does not take the photo, still checking, for a new one. */
+  if (attachment != NULL && g_str_equal (attachment->file, job->file))
+    {
+      if (analysis != NULL)
+        {
+          cs_attachments_strip_set_photo_note (self->attachments, job->id, analysis->warning, FALSE);
+          cs_draft_set_photo_regions (self->draft, job->id, analysis->width, analysis->height,
+                                      analysis->regions, analysis->faces_checked);
+        }
+      else
+        {
+          g_autofree char *message = name_original (attachment, error->message);
+
+          g_hash_table_insert (self->photo_errors, g_strdup (job->id), g_strdup (message));
+          cs_attachments_strip_set_photo_note (self->attachments, job->id, message, TRUE);
+        }
+    }
+
+  job->self = NULL;
+  g_hash_table_remove (self->photo_jobs, job->id);
+
+  attachment = cs_draft_find_attachment (self->draft, job->id);
+  if (attachment != NULL && attachment->state == CS_PHOTO_STATE_CHECKING)
+    cs_draft_set_photo_state (self->draft, job->id, settled_state (self, attachment));
+
+  start_waiting_photos (self);
+}
+
+/* Starts checks for new photos, stops those of removed ones, and moves
+ * photos whose findings changed between "blurred" and "needs review". */
+static void
+sync_photos (CsComposerWindow *self)
+{
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GList) jobs = NULL;
+  guint n = cs_draft_get_n_attachments (self->draft);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const CsAttachment *photo = cs_draft_get_attachment (self->draft, i);
+      PhotoJob *job = g_hash_table_lookup (self->photo_jobs, photo->id);
+
+      g_hash_table_add (present, photo->id);
+
+      /* A photo replaced by a new copy is a new photo. */
+      if (job != NULL && !g_str_equal (job->file, photo->file))
+        {
+          forget_photo_job (self, job);
+          job = NULL;
+        }
+
+      /* The roster's names are looked for in the photo, so the check waits
+       * for the roster to load. */
+      if (photo->state == CS_PHOTO_STATE_CHECKING)
+        {
+          if (job == NULL && cs_session_is_ready (self->session))
+            queue_photo (self, photo);
+          continue;
+        }
+
+      /* Settled against the school's policy, so not before it loads. */
+      if (job != NULL || !cs_session_is_ready (self->session))
+        continue;
+
+      if (photo->state != settled_state (self, photo))
+        {
+          /* Emits ::changed, which comes back here for the other photos. */
+          cs_draft_set_photo_state (self->draft, photo->id, settled_state (self, photo));
+          return;
+        }
+    }
+
+  jobs = g_hash_table_get_values (self->photo_jobs);
+  for (GList *l = jobs; l != NULL; l = l->next)
+    {
+      PhotoJob *job = l->data;
+
+      if (!g_hash_table_contains (present, job->id))
+        forget_photo_job (self, job);
+    }
+  start_waiting_photos (self);
+
+  {
+    GHashTableIter iter;
+    const char *id;
+
+    g_hash_table_iter_init (&iter, self->photo_errors);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+      if (!g_hash_table_contains (present, id))
+        g_hash_table_iter_remove (&iter);
+  }
+}
+
+gboolean
+cs_composer_window_is_checking_photos (CsComposerWindow *self)
+{
+  g_return_val_if_fail (CS_IS_COMPOSER_WINDOW (self), FALSE);
+
+  for (guint i = 0; i < cs_draft_get_n_attachments (self->draft); i++)
+    if (cs_draft_get_attachment (self->draft, i)->state == CS_PHOTO_STATE_CHECKING)
+      return TRUE;
+
+  return g_hash_table_size (self->photo_jobs) > 0;
+}
+
+/* The photo editor
+ * ================
+ */
+
+static void
+editor_destroyed_cb (CsComposerWindow *self,
+                     GtkWidget        *editor)
+{
+  g_ptr_array_remove (self->editors, editor);
+}
+
+static void
+close_editors (CsComposerWindow *self)
+{
+  while (self->editors->len > 0)
+    gtk_window_destroy (g_ptr_array_index (self->editors, self->editors->len - 1));
+}
+
+GtkWindow *
+cs_composer_window_open_photo (CsComposerWindow *self,
+                               const char       *id)
+{
+  CsChecker *checker = cs_session_get_checker (self->session);
+  CsPhotoEditor *editor;
+
+  g_return_val_if_fail (CS_IS_COMPOSER_WINDOW (self), NULL);
+
+  if (cs_draft_find_attachment (self->draft, id) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < self->editors->len; i++)
+    {
+      editor = g_ptr_array_index (self->editors, i);
+      if (g_strcmp0 (cs_photo_editor_get_photo_id (editor), id) == 0)
+        {
+          gtk_window_present (GTK_WINDOW (editor));
+          return GTK_WINDOW (editor);
+        }
+    }
+
+  /* The editor judges the regions by the school's policy and roster. */
+  if (checker == NULL)
+    {
+      cs_composer_window_toast (self, _("Still loading the roster; try again in a moment"));
+      return NULL;
+    }
+
+  editor = cs_photo_editor_new_with_checker (GTK_WINDOW (self), self->draft, id, checker);
+  gtk_window_set_modal (GTK_WINDOW (editor), FALSE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (editor), TRUE);
+  g_ptr_array_add (self->editors, editor);
+  g_signal_connect_object (editor, "destroy", G_CALLBACK (editor_destroyed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+
+  return GTK_WINDOW (editor);
+}
+
+static void
+photo_activated_cb (CsComposerWindow *self,
+                    const char       *id)
+{
+  cs_composer_window_open_photo (self, id);
+}
+
 static void
 draft_changed_cb (CsComposerWindow *self)
 {
   g_autofree char *title = cs_draft_dup_title (self->draft);
 
-  /* No face or name detector runs yet, so a new photo goes straight to
-   * "needs review": a person must look at it and mark it by hand. */
-  for (guint i = 0; i < cs_draft_get_n_attachments (self->draft); i++)
-    {
-      const CsAttachment *photo = cs_draft_get_attachment (self->draft, i);
-
-      if (photo->state == CS_PHOTO_STATE_CHECKING)
-        {
-          cs_draft_set_photo_state (self->draft, photo->id, CS_PHOTO_STATE_NEEDS_REVIEW);
-          return;
-        }
-    }
+  sync_photos (self);
+  cs_composer_window_update_photo_findings (self);
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, _("Editing"));
@@ -367,6 +762,11 @@ cs_composer_window_open_draft (CsComposerWindow *self,
       save_now (self);
       g_signal_handlers_disconnect_by_data (self->draft, self);
     }
+  if (self->draft != draft)
+    {
+      forget_photo_jobs (self);
+      close_editors (self);
+    }
   g_set_object (&self->draft, draft);
 
   if (cs_draft_get_platforms (draft) == 0)
@@ -390,6 +790,10 @@ cs_composer_window_open_draft (CsComposerWindow *self,
     adw_window_title_set_subtitle (self->window_title, NULL);
   }
 
+  /* A photo left "checking" (the app was closed or crashed during its
+   * check) is checked again. */
+  sync_photos (self);
+  cs_composer_window_update_photo_findings (self);
   cs_composer_window_recheck (self);
 }
 
@@ -405,6 +809,18 @@ static void
 session_ready_cb (CsComposerWindow *self)
 {
   cs_live_check_set_checker (self->live, cs_session_get_checker (self->session));
+  sync_photos (self);
+  cs_composer_window_update_photo_findings (self);
+  cs_composer_window_recheck (self);
+}
+
+/* Consent judged against the new roster or policy may change what a photo
+ * may show. */
+static void
+session_changed_cb (CsComposerWindow *self)
+{
+  sync_photos (self);
+  cs_composer_window_update_photo_findings (self);
   cs_composer_window_recheck (self);
 }
 
@@ -712,6 +1128,11 @@ cs_composer_window_dispose (GObject *object)
   if (self->autosave_source != 0 && self->store != NULL && self->draft != NULL)
     save_now (self);
   g_clear_handle_id (&self->autosave_source, g_source_remove);
+  /* Checks still running finish on their own; their results are dropped. */
+  if (self->photo_jobs != NULL)
+    forget_photo_jobs (self);
+  if (self->editors != NULL)
+    close_editors (self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->draft != NULL)
@@ -738,6 +1159,11 @@ cs_composer_window_finalize (GObject *object)
   g_clear_pointer (&self->ignored, g_hash_table_unref);
   g_clear_pointer (&self->submit_blocker, g_free);
   g_clear_pointer (&self->counter_tooltip, g_free);
+  g_clear_object (&self->analyser);
+  g_clear_pointer (&self->photo_jobs, g_hash_table_unref);
+  g_clear_pointer (&self->photo_errors, g_hash_table_unref);
+  g_clear_pointer (&self->photo_findings, g_ptr_array_unref);
+  g_clear_pointer (&self->editors, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cs_composer_window_parent_class)->finalize (object);
 }
@@ -796,6 +1222,11 @@ cs_composer_window_init (CsComposerWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
+  self->photo_findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
+  self->photo_jobs = g_hash_table_new (g_str_hash, g_str_equal);
+  self->photo_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_queue_init (&self->photo_queue);
+  self->editors = g_ptr_array_new ();
   self->ignored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->buffer = gtk_text_view_get_buffer (self->text_view);
   gtk_text_buffer_set_enable_undo (self->buffer, TRUE);
@@ -806,6 +1237,7 @@ cs_composer_window_init (CsComposerWindow *self)
   gtk_widget_insert_before (GTK_WIDGET (self->attachments), gtk_widget_get_parent (GTK_WIDGET (self->bottom_bar)),
                             GTK_WIDGET (self->bottom_bar));
   g_signal_connect_swapped (self->attachments, "error", G_CALLBACK (attachments_error_cb), self);
+  g_signal_connect_swapped (self->attachments, "photo-activated", G_CALLBACK (photo_activated_cb), self);
 
   g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
   g_signal_connect (self->text_view, "paste-clipboard", G_CALLBACK (paste_clipboard_cb), self);
@@ -872,7 +1304,7 @@ cs_composer_window_new (CsApplication *application)
     gtk_window_maximize (GTK_WINDOW (self));
 
   g_signal_connect_swapped (self->session, "ready", G_CALLBACK (session_ready_cb), self);
-  g_signal_connect_swapped (self->session, "changed", G_CALLBACK (cs_composer_window_recheck), self);
+  g_signal_connect_swapped (self->session, "changed", G_CALLBACK (session_changed_cb), self);
   g_signal_connect_swapped (self->session, "roster-failed", G_CALLBACK (roster_failed_cb), self);
   g_signal_connect_swapped (self->session, "roster-loaded", G_CALLBACK (roster_loaded_cb), self);
   g_signal_connect_swapped (self->session, "policy-failed", G_CALLBACK (policy_failed_cb), self);
