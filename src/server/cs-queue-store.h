@@ -1,0 +1,207 @@
+/* cs-queue-store.h: the approval queue's durable storage
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Schools, their users, the posts waiting for (or past) approval with their
+ * redacted photos, the idempotency records of submissions, and the
+ * append-only, hash-chained audit log. Every change and the audit entry
+ * that records it are written in one transaction, so neither exists
+ * without the other after a crash.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define CS_QUEUE_STORE_ERROR (cs_queue_store_error_quark ())
+
+typedef enum
+{
+  CS_QUEUE_STORE_ERROR_FAILED,     /* the database could not be read or written */
+  CS_QUEUE_STORE_ERROR_NOT_FOUND,  /* no such post, user or school */
+  CS_QUEUE_STORE_ERROR_EXISTS,     /* a user of that name is already there */
+  CS_QUEUE_STORE_ERROR_CONFLICT,   /* the post is not in a state that allows it */
+} CsQueueStoreError;
+
+GQuark cs_queue_store_error_quark (void);
+
+typedef enum
+{
+  CS_USER_STAFF,  /* submits posts, sees and withdraws their own */
+  CS_USER_HEAD,   /* reviews, approves, rejects and publishes */
+  CS_USER_ADMIN,  /* users, roster and policy */
+} CsUserRole;
+
+const char *cs_user_role_to_string   (CsUserRole  role);
+gboolean    cs_user_role_from_string (const char *str,
+                                      CsUserRole *role);
+
+typedef enum
+{
+  CS_POST_PENDING,
+  CS_POST_APPROVED,
+  CS_POST_REJECTED,
+  CS_POST_PUBLISHED,
+  CS_POST_WITHDRAWN,
+} CsPostState;
+
+const char *cs_post_state_to_string   (CsPostState  state);
+gboolean    cs_post_state_from_string (const char  *str,
+                                       CsPostState *state);
+
+typedef struct
+{
+  gint64      id;
+  char       *school;
+  char       *name;
+  CsUserRole  role;
+} CsQueueUser;
+
+void cs_queue_user_free (CsQueueUser *user);
+
+/* One redacted photo of a post, as submitted. */
+typedef struct
+{
+  GBytes *jpeg;
+  char   *alt;
+  char   *tags_json;  /* [{"pupil","x","y","w","h"}], the faces left clear */
+} CsQueuePhoto;
+
+void cs_queue_photo_free (CsQueuePhoto *photo);
+
+typedef struct
+{
+  gint64       id;
+  char        *school;
+  gint64       author;
+  char        *author_name;
+  CsPostState  state;
+  char        *text;
+  char        *platforms_json;  /* ["x","mastodon"] */
+  char        *content_hash;    /* sha256 of text, platforms, photos and tags */
+  GPtrArray   *photos;          /* CsQueuePhoto; their JPEGs only when asked for */
+  char        *comment;         /* the head's, on approval or rejection */
+  char        *approved_hash;   /* the content hash the approval is bound to */
+  gint64       created_at;      /* unix seconds */
+  gint64       updated_at;
+} CsQueuePost;
+
+CsQueuePost *cs_queue_post_new  (void);
+void         cs_queue_post_free (CsQueuePost *post);
+
+/* The hash an approval is bound to: any change to the text, the platforms,
+ * a photo's pixels, its alt text or its tags changes it. */
+char        *cs_queue_post_compute_hash (const CsQueuePost *post);
+
+#define CS_TYPE_QUEUE_STORE (cs_queue_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (CsQueueStore, cs_queue_store, CS, QUEUE_STORE, GObject)
+
+/* Opens (creating if needed) the SQLite database at @path. Thread safe:
+ * calls are serialised on one connection. */
+CsQueueStore *cs_queue_store_open_sqlite   (const char    *path,
+                                            GError       **error);
+
+/* Schools */
+gboolean      cs_queue_store_add_school    (CsQueueStore  *self,
+                                            const char    *id,
+                                            const char    *name,
+                                            GError       **error);
+gboolean      cs_queue_store_set_roster    (CsQueueStore  *self,
+                                            const char    *school,
+                                            GBytes        *csv,
+                                            gint64         actor,
+                                            GError       **error);
+GBytes       *cs_queue_store_get_roster    (CsQueueStore  *self,
+                                            const char    *school,
+                                            GError       **error);
+gboolean      cs_queue_store_set_policy    (CsQueueStore  *self,
+                                            const char    *school,
+                                            GBytes        *json,
+                                            gint64         actor,
+                                            GError       **error);
+GBytes       *cs_queue_store_get_policy    (CsQueueStore  *self,
+                                            const char    *school,
+                                            GError       **error);
+
+/* Users. Adding one returns its token, which is stored only as a hash and
+ * so can never be shown again. @password may be NULL. */
+char         *cs_queue_store_add_user      (CsQueueStore  *self,
+                                            const char    *school,
+                                            const char    *name,
+                                            CsUserRole     role,
+                                            const char    *password,
+                                            GError       **error);
+CsQueueUser  *cs_queue_store_authenticate  (CsQueueStore  *self,
+                                            const char    *token);
+/* A new token for @name of @school when @password is right, else NULL. */
+char         *cs_queue_store_login         (CsQueueStore  *self,
+                                            const char    *school,
+                                            const char    *name,
+                                            const char    *password,
+                                            CsQueueUser  **user);
+
+/* Posts. Submitting stores @post (its id, state, hash and times are set
+ * here) with its audit entry and, when @idempotency_key is given, the
+ * response @make_response builds, all in one transaction. */
+typedef char *(*CsQueueResponseFunc) (const CsQueuePost *post,
+                                      gpointer           user_data);
+
+gboolean      cs_queue_store_submit        (CsQueueStore        *self,
+                                            const CsQueueUser   *author,
+                                            CsQueuePost         *post,
+                                            const char          *idempotency_key,
+                                            const char          *request_hash,
+                                            CsQueueResponseFunc  make_response,
+                                            gpointer             user_data,
+                                            GError             **error);
+/* The stored response for @key of @user, and the hash of the request it
+ * answered; FALSE when the key is new. */
+gboolean      cs_queue_store_lookup_idempotency (CsQueueStore      *self,
+                                                 const CsQueueUser *user,
+                                                 const char        *key,
+                                                 char             **request_hash,
+                                                 char             **response);
+
+CsQueuePost  *cs_queue_store_get_post      (CsQueueStore  *self,
+                                            gint64         id,
+                                            gboolean       with_photos,
+                                            GError       **error);
+/* Posts of @school, newest first; of @author only when it is not 0; in
+ * @state only when it is not -1. Photos carry no JPEG. */
+GPtrArray    *cs_queue_store_list_posts    (CsQueueStore  *self,
+                                            const char    *school,
+                                            gint64         author,
+                                            int            state,
+                                            GError       **error);
+/* Moves post @id from @from to @to, recording @comment and, on approval,
+ * the hash approved, with an audit entry for @actor. Fails with CONFLICT
+ * when the post is no longer in @from. */
+gboolean      cs_queue_store_transition    (CsQueueStore       *self,
+                                            gint64              id,
+                                            CsPostState         from,
+                                            CsPostState         to,
+                                            const CsQueueUser  *actor,
+                                            const char         *comment,
+                                            const char         *approved_hash,
+                                            GError            **error);
+
+/* The audit log. Entries are objects with seq, at, school, actor, action,
+ * post, detail, prev_hash and hash. */
+JsonArray    *cs_queue_store_list_audit    (CsQueueStore  *self,
+                                            const char    *school,
+                                            GError       **error);
+/* Recomputes the chain: FALSE with the first bad entry named in @error
+ * when an entry was edited, removed or inserted. */
+gboolean      cs_queue_store_verify_audit  (CsQueueStore  *self,
+                                            GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsQueueUser, cs_queue_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsQueuePost, cs_queue_post_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsQueuePhoto, cs_queue_photo_free)
+
+G_END_DECLS

@@ -1,0 +1,830 @@
+/* test-queue-server.c: the approval queue's API, over real HTTP on loopback
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test starts the real server, with a real SQLite database in a
+ * temporary folder, in a thread of its own, and talks to it with libsoup's
+ * blocking client as the app would.
+ */
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "cs-face-detector.h"
+#include "cs-queue-server.h"
+
+static const char roster_csv[] =
+  "id,forename,surname,class,role,photo_consent,name_consent\n"
+  "P001,Poppy,Whitlow,Year 2,pupil,yes,no\n"
+  "P002,Idris,Fenwick,Year 4,pupil,no,no\n"
+  "P003,Maisie,Oduya,Year 5,pupil,never,no\n";
+
+typedef struct
+{
+  char          *dir;
+  CsQueueStore  *store;
+  GThread       *thread;
+  GMainContext  *context;
+  GMainLoop     *loop;
+  GMutex         lock;
+  GCond          ready;
+  guint          port;
+  gsize          max_body;
+  guint          rate;
+  SoupSession   *session;
+  char          *staff;    /* Sam, staff at Larkfield */
+  char          *staff2;   /* Tom, staff at Larkfield */
+  char          *head;     /* Hana, head of Larkfield */
+  char          *admin;    /* Ada, admin at Larkfield */
+  char          *other;    /* Bob, head of Brook */
+} Fixture;
+
+static gpointer
+server_thread (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(CsQueueServer) server = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (f->context);
+  server = cs_queue_server_new (f->store, CS_TEST_FACE_MODEL);
+  cs_queue_server_set_limits (server, f->max_body, f->rate);
+  cs_queue_server_listen (server, loopback, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  g_mutex_lock (&f->lock);
+  f->port = cs_queue_server_get_port (server);
+  g_cond_signal (&f->ready);
+  g_mutex_unlock (&f->lock);
+
+  g_main_loop_run (f->loop);
+  cs_queue_server_disconnect (server);
+  g_main_context_pop_thread_default (f->context);
+  return NULL;
+}
+
+static void
+start_server (Fixture *f)
+{
+  f->context = g_main_context_new ();
+  f->loop = g_main_loop_new (f->context, FALSE);
+  g_mutex_lock (&f->lock);
+  f->thread = g_thread_new ("queue-server", server_thread, f);
+  while (f->port == 0)
+    g_cond_wait (&f->ready, &f->lock);
+  g_mutex_unlock (&f->lock);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) roster = g_bytes_new_static (roster_csv, strlen (roster_csv));
+
+  f->dir = g_dir_make_tmp ("queue-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "queue.db", NULL);
+  f->store = cs_queue_store_open_sqlite (path, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (cs_queue_store_add_school (f->store, "larkfield", "Larkfield Primary", &error));
+  g_assert_true (cs_queue_store_add_school (f->store, "brook", "Brook Infants", &error));
+  g_assert_true (cs_queue_store_set_roster (f->store, "larkfield", roster, 0, &error));
+  f->staff = cs_queue_store_add_user (f->store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
+  f->staff2 = cs_queue_store_add_user (f->store, "larkfield", "tom", CS_USER_STAFF, NULL, &error);
+  f->head = cs_queue_store_add_user (f->store, "larkfield", "hana", CS_USER_HEAD, NULL, &error);
+  f->admin = cs_queue_store_add_user (f->store, "larkfield", "ada", CS_USER_ADMIN, NULL, &error);
+  f->other = cs_queue_store_add_user (f->store, "brook", "bob", CS_USER_HEAD, NULL, &error);
+  g_assert_no_error (error);
+
+  f->max_body = data != NULL ? GPOINTER_TO_SIZE (data) : 4 * 1024 * 1024;
+  f->rate = 6000;
+  f->session = soup_session_new ();
+  if (g_getenv ("CS_TEST_HTTP_LOG")) soup_session_add_feature (f->session, SOUP_SESSION_FEATURE (soup_logger_new (SOUP_LOGGER_LOG_HEADERS)));
+  g_mutex_init (&f->lock);
+  g_cond_init (&f->ready);
+  start_server (f);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_main_context_invoke (f->context, quit_cb, f->loop);
+  g_thread_join (f->thread);
+  g_main_loop_unref (f->loop);
+  g_main_context_unref (f->context);
+  g_clear_object (&f->session);
+  /* A worker thread lets go of its task (and so the server and store) a
+   * moment after the reply it computed has gone out. */
+  {
+    gpointer store = f->store;
+
+    g_object_add_weak_pointer (store, &store);
+    g_clear_object (&f->store);
+    for (int i = 0; i < 2000 && store != NULL; i++)
+      g_usleep (1000);
+    g_assert_null (store);
+  }
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->staff);
+  g_free (f->staff2);
+  g_free (f->head);
+  g_free (f->admin);
+  g_free (f->other);
+  g_mutex_clear (&f->lock);
+  g_cond_clear (&f->ready);
+}
+
+typedef struct
+{
+  guint       status;
+  GBytes     *body;
+  JsonNode   *json;
+  SoupMessage *msg;
+} Reply;
+
+static void
+reply_free (Reply *r)
+{
+  g_clear_pointer (&r->body, g_bytes_unref);
+  g_clear_pointer (&r->json, json_node_unref);
+  g_clear_object (&r->msg);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static Reply *
+send_message (Fixture     *f,
+              SoupMessage *msg,
+              const char  *token)
+{
+  g_autoptr(GError) error = NULL;
+  Reply *r = g_new0 (Reply, 1);
+  const char *type;
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  r->body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  r->status = soup_message_get_status (msg);
+  r->msg = msg;
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  if (g_strcmp0 (type, "application/json") == 0)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body));
+
+      r->json = json_from_string (text, &error);
+      g_assert_no_error (error);
+    }
+  return r;
+}
+
+static SoupMessage *
+new_message (Fixture    *f,
+             const char *method,
+             const char *path)
+{
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u/api/v1%s", f->port, path);
+
+  return soup_message_new (method, uri);
+}
+
+static Reply *
+request (Fixture    *f,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *json)
+{
+  SoupMessage *msg = new_message (f, method, path);
+
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  return send_message (f, msg, token);
+}
+
+static const char *
+member (Reply      *r,
+        const char *name)
+{
+  g_assert_nonnull (r->json);
+  return json_object_get_string_member (json_node_get_object (r->json), name);
+}
+
+static gint64
+submit_text (Fixture    *f,
+             const char *token,
+             const char *text)
+{
+  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"x\",\"mastodon\"]}", text);
+  g_autoptr(Reply) r = request (f, "POST", "/posts", token, json);
+
+  g_assert_cmpuint (r->status, ==, 201);
+  g_assert_cmpstr (member (r, "state"), ==, "pending");
+  return json_object_get_int_member (json_node_get_object (r->json), "id");
+}
+
+static guint
+count_posts (Fixture    *f,
+             const char *token,
+             const char *query)
+{
+  g_autofree char *path = g_strdup_printf ("/posts%s", query);
+  g_autoptr(Reply) r = request (f, "GET", path, token, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (r->json), "posts"));
+}
+
+static const char good_post[] = "Year 3 had a wonderful trip to the castle today.";
+
+/* Tests */
+
+static void
+test_auth_required (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Reply) none = request (f, "GET", "/posts", NULL, NULL);
+  g_autoptr(Reply) wrong = request (f, "GET", "/posts", "not-a-token", NULL);
+  g_autoptr(Reply) ok = request (f, "GET", "/me", f->head, NULL);
+
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_cmpstr (member (none, "error"), ==, "unauthorized");
+  g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (none->msg), "WWW-Authenticate"));
+  g_assert_cmpuint (wrong->status, ==, 401);
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_cmpstr (member (ok, "role"), ==, "head");
+  g_assert_cmpstr (member (ok, "school"), ==, "larkfield");
+}
+
+static void
+test_submit_and_see (Fixture       *f,
+                     gconstpointer  data)
+{
+  gint64 id = submit_text (f, f->staff, good_post);
+  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id);
+  g_autoptr(Reply) own = request (f, "GET", path, f->staff, NULL);
+  g_autoptr(Reply) head = request (f, "GET", path, f->head, NULL);
+  g_autoptr(Reply) colleague = request (f, "GET", path, f->staff2, NULL);
+  g_autoptr(Reply) stranger = request (f, "GET", path, f->other, NULL);
+  g_autoptr(Reply) missing = request (f, "GET", "/posts/9999", f->head, NULL);
+
+  g_assert_cmpuint (own->status, ==, 200);
+  g_assert_cmpstr (member (own, "text"), ==, good_post);
+  g_assert_cmpstr (member (own, "author"), ==, "sam");
+  g_assert_cmpuint (head->status, ==, 200);
+  g_assert_cmpuint (colleague->status, ==, 403);
+  g_assert_cmpuint (stranger->status, ==, 403);
+  g_assert_cmpuint (missing->status, ==, 404);
+
+  g_assert_cmpuint (count_posts (f, f->staff, ""), ==, 1);
+  g_assert_cmpuint (count_posts (f, f->staff2, ""), ==, 0);
+  g_assert_cmpuint (count_posts (f, f->head, "?state=pending"), ==, 1);
+  g_assert_cmpuint (count_posts (f, f->head, "?state=approved"), ==, 0);
+  g_assert_cmpuint (count_posts (f, f->other, ""), ==, 0);
+}
+
+static void
+test_submit_policy_errors (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(Reply) r = request (f, "POST", "/posts", f->staff,
+                                "{\"text\":\"Well done to Poppy Whitlow in Year 2!\",\"platforms\":[\"x\"]}");
+  JsonArray *findings;
+  gboolean named = FALSE;
+
+  g_assert_cmpuint (r->status, ==, 422);
+  g_assert_cmpstr (member (r, "error"), ==, "policy");
+  findings = json_object_get_array_member (json_node_get_object (r->json), "findings");
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *finding = json_array_get_object_element (findings, i);
+
+      if (g_strcmp0 (json_object_get_string_member (finding, "rule"), "pupil-name") == 0)
+        named = TRUE;
+    }
+  g_assert_true (named);
+  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 0);
+}
+
+static void
+test_submit_idempotent (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"facebook\"]}", good_post);
+  gint64 ids[2];
+
+  for (int i = 0; i < 2; i++)
+    {
+      SoupMessage *msg = new_message (f, "POST", "/posts");
+      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+      g_autoptr(Reply) r = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", "draft-1-try");
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      r = send_message (f, msg, f->staff);
+      g_assert_cmpuint (r->status, ==, 201);
+      ids[i] = json_object_get_int_member (json_node_get_object (r->json), "id");
+    }
+  g_assert_cmpint (ids[0], ==, ids[1]);
+  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 1);
+
+  /* The same key for another post is a client bug, not a retry. */
+  {
+    SoupMessage *msg = new_message (f, "POST", "/posts");
+    g_autoptr(GBytes) body = g_bytes_new_static ("{\"text\":\"Another post.\",\"platforms\":[\"x\"]}", 42);
+    g_autoptr(Reply) r = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", "draft-1-try");
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    r = send_message (f, msg, f->staff);
+    g_assert_cmpuint (r->status, ==, 422);
+    g_assert_cmpstr (member (r, "error"), ==, "key-reused");
+  }
+  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 1);
+}
+
+static void
+test_roles (Fixture       *f,
+            gconstpointer  data)
+{
+  gint64 id = submit_text (f, f->staff, good_post);
+  g_autofree char *approve = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", id);
+  g_autofree char *withdraw = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/withdraw", id);
+  g_autoptr(Reply) staff_approves = request (f, "POST", approve, f->staff, "{\"content_hash\":\"x\"}");
+  g_autoptr(Reply) admin_approves = request (f, "POST", approve, f->admin, "{\"content_hash\":\"x\"}");
+  g_autoptr(Reply) other_head = request (f, "POST", approve, f->other, "{\"content_hash\":\"x\"}");
+  g_autoptr(Reply) admin_submits = request (f, "POST", "/posts", f->admin,
+                                            "{\"text\":\"Hello\",\"platforms\":[\"x\"]}");
+  g_autoptr(Reply) staff_audit = request (f, "GET", "/audit", f->staff, NULL);
+  g_autoptr(Reply) staff_roster = request (f, "PUT", "/roster", f->staff, "id,forename,surname,photo_consent\n");
+  g_autoptr(Reply) colleague_withdraws = request (f, "POST", withdraw, f->staff2, NULL);
+
+  g_assert_cmpuint (staff_approves->status, ==, 403);
+  g_assert_cmpstr (member (staff_approves, "error"), ==, "forbidden");
+  g_assert_cmpuint (admin_approves->status, ==, 403);
+  g_assert_cmpuint (other_head->status, ==, 403);
+  g_assert_cmpuint (admin_submits->status, ==, 403);
+  g_assert_cmpuint (staff_audit->status, ==, 403);
+  g_assert_cmpuint (staff_roster->status, ==, 403);
+  g_assert_cmpuint (colleague_withdraws->status, ==, 403);
+  g_assert_cmpuint (count_posts (f, f->head, "?state=pending"), ==, 1);
+}
+
+static void
+test_decisions (Fixture       *f,
+                gconstpointer  data)
+{
+  gint64 id = submit_text (f, f->staff, good_post);
+  gint64 id2 = submit_text (f, f->staff, "Our choir sang beautifully at the harvest festival.");
+  gint64 id3 = submit_text (f, f->staff, "The library is open after school on Thursdays.");
+  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id);
+  g_autofree char *approve = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", id);
+  g_autofree char *reject = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/reject", id2);
+  g_autofree char *withdraw = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/withdraw", id3);
+  g_autoptr(Reply) post = request (f, "GET", path, f->head, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"content_hash\":\"%s\",\"comment\":\"Lovely\"}",
+                                           member (post, "content_hash"));
+  g_autoptr(Reply) stale = request (f, "POST", approve, f->head, "{\"content_hash\":\"0123\"}");
+  g_autoptr(Reply) approved = request (f, "POST", approve, f->head, body);
+  g_autoptr(Reply) twice = request (f, "POST", approve, f->head, body);
+  g_autoptr(Reply) no_comment = request (f, "POST", reject, f->head, "{\"comment\":\"  \"}");
+  g_autoptr(Reply) rejected = request (f, "POST", reject, f->head, "{\"comment\":\"Say which class, please.\"}");
+  g_autoptr(Reply) withdrawn = request (f, "POST", withdraw, f->staff, NULL);
+  g_autofree char *path2 = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id2);
+  g_autoptr(Reply) author_view = request (f, "GET", path2, f->staff, NULL);
+
+  g_assert_cmpuint (stale->status, ==, 409);
+  g_assert_cmpstr (member (stale, "error"), ==, "changed");
+  g_assert_cmpuint (approved->status, ==, 200);
+  g_assert_cmpstr (member (approved, "state"), ==, "approved");
+  g_assert_cmpuint (twice->status, ==, 409);
+  g_assert_cmpuint (no_comment->status, ==, 422);
+  g_assert_cmpstr (member (no_comment, "error"), ==, "comment-required");
+  g_assert_cmpuint (rejected->status, ==, 200);
+  g_assert_cmpstr (member (rejected, "state"), ==, "rejected");
+  g_assert_cmpuint (withdrawn->status, ==, 200);
+  g_assert_cmpstr (member (withdrawn, "state"), ==, "withdrawn");
+  g_assert_cmpstr (member (author_view, "state"), ==, "rejected");
+  g_assert_cmpstr (member (author_view, "comment"), ==, "Say which class, please.");
+}
+
+static GBytes *
+grey_jpeg (void)
+{
+  g_autoptr(CsImage) image = cs_image_new (320, 240);
+  g_autoptr(GError) error = NULL;
+  GBytes *jpeg;
+
+  memset (cs_image_get_data (image), 128, cs_image_get_stride (image) * 240);
+  jpeg = cs_image_encode_jpeg (image, 85, &error);
+  g_assert_no_error (error);
+  return jpeg;
+}
+
+static Reply *
+submit_photo (Fixture    *f,
+              const char *token,
+              GBytes     *jpeg,
+              const char *tags)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
+  g_autofree char *post = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"mastodon\"],"
+                                           "\"photos\":[{\"alt\":\"Children planting bulbs\",\"tags\":%s}]}",
+                                           good_post, tags);
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg = new_message (f, "POST", "/posts");
+
+  soup_multipart_append_form_string (multipart, "post", post);
+  soup_multipart_append_form_file (multipart, "photo0", "photo.jpg", "image/jpeg", jpeg);
+  soup_multipart_to_message (multipart, soup_message_get_request_headers (msg), &body);
+  soup_message_set_request_body_from_bytes (msg, NULL, body);
+  return send_message (f, msg, token);
+}
+
+static void
+test_consent_withdrawn (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) jpeg = grey_jpeg ();
+  g_autoptr(Reply) submitted = submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P001\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
+  g_autoptr(Reply) refused = submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P002\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
+  g_autoptr(Reply) never = submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P003\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
+  gint64 id;
+  g_autofree char *approve = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(Reply) blocked = NULL;
+  g_autoptr(Reply) roster = NULL;
+  g_autoptr(Reply) photo = NULL;
+  g_autofree char *photo_path = NULL;
+
+  if (CS_TEST_FACE_MODEL[0] == '\0')
+    {
+      g_test_skip ("no face model is configured, so the server refuses every photo");
+      return;
+    }
+
+  g_assert_cmpuint (submitted->status, ==, 201);
+  g_assert_cmpuint (refused->status, ==, 422);
+  g_assert_nonnull (strstr (g_bytes_get_data (refused->body, NULL), "photo-consent"));
+  g_assert_cmpuint (never->status, ==, 422);
+  g_assert_nonnull (strstr (g_bytes_get_data (never->body, NULL), "photo-never"));
+
+  id = json_object_get_int_member (json_node_get_object (submitted->json), "id");
+  photo_path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/photos/0", id);
+  photo = request (f, "GET", photo_path, f->head, NULL);
+  g_assert_cmpuint (photo->status, ==, 200);
+  g_assert_true (g_bytes_equal (photo->body, jpeg));
+
+  /* Poppy's parents withdraw consent after the post went in. */
+  roster = request (f, "PUT", "/roster", f->admin,
+                    "id,forename,surname,class,role,photo_consent,name_consent\n"
+                    "P001,Poppy,Whitlow,Year 2,pupil,no,no\n");
+  g_assert_cmpuint (roster->status, ==, 200);
+
+  approve = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", id);
+  body = g_strdup_printf ("{\"content_hash\":\"%s\"}", member (submitted, "content_hash"));
+  blocked = request (f, "POST", approve, f->head, body);
+  g_assert_cmpuint (blocked->status, ==, 409);
+  g_assert_cmpstr (member (blocked, "error"), ==, "policy");
+  g_assert_nonnull (strstr (g_bytes_get_data (blocked->body, NULL), "photo-consent"));
+  g_assert_cmpuint (count_posts (f, f->head, "?state=pending"), ==, 1);
+}
+
+static void
+test_photo_faces (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (TEST_DATA_DIR, "faces", "two-players.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsImage) image = NULL;
+  g_autoptr(GBytes) clear = NULL;
+  g_autoptr(GBytes) blurred = NULL;
+  g_autoptr(Reply) refused = NULL;
+  g_autoptr(Reply) accepted = NULL;
+  CsRect left = { 40, 50, 100, 130 }, right = { 470, 10, 130, 160 };
+
+  if (CS_TEST_FACE_MODEL[0] == '\0')
+    {
+      g_test_skip ("no face model is configured");
+      return;
+    }
+
+  image = cs_image_load (path, &error);
+  g_assert_no_error (error);
+  clear = cs_image_encode_jpeg (image, 90, &error);
+  g_assert_no_error (error);
+  refused = submit_photo (f, f->staff, clear, "[]");
+  g_assert_cmpuint (refused->status, ==, 422);
+  g_assert_nonnull (strstr (g_bytes_get_data (refused->body, NULL), "photo-face"));
+
+  cs_image_redact (image, &left);
+  cs_image_redact (image, &right);
+  blurred = cs_image_encode_jpeg (image, 90, &error);
+  accepted = submit_photo (f, f->staff, blurred, "[]");
+  g_assert_cmpuint (accepted->status, ==, 201);
+}
+
+static void
+test_bad_requests (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Reply) not_json = request (f, "POST", "/posts", f->staff, "{\"text\": ");
+  g_autoptr(Reply) wrong_type = request (f, "POST", "/posts", f->staff, "{\"text\": 4, \"platforms\": [\"x\"]}");
+  g_autoptr(Reply) bad_platform = request (f, "POST", "/posts", f->staff, "{\"text\": \"Hi\", \"platforms\": [\"myspace\"]}");
+  g_autoptr(GString) deep = g_string_new ("{\"text\":\"Hi\",\"platforms\":[\"x\"],\"x\":");
+  g_autoptr(Reply) too_deep = NULL;
+  g_autoptr(Reply) bad_state = request (f, "GET", "/posts?state=lost", f->head, NULL);
+  g_autoptr(Reply) unknown = request (f, "GET", "/nothing", f->head, NULL);
+
+  for (int i = 0; i < 100; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < 100; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  too_deep = request (f, "POST", "/posts", f->staff, deep->str);
+
+  g_assert_cmpuint (not_json->status, ==, 400);
+  g_assert_cmpstr (member (not_json, "error"), ==, "malformed");
+  g_assert_cmpuint (wrong_type->status, ==, 400);
+  g_assert_nonnull (strstr (member (wrong_type, "message"), "text"));
+  g_assert_cmpuint (bad_platform->status, ==, 422);
+  g_assert_nonnull (strstr (member (bad_platform, "message"), "platforms[0]"));
+  g_assert_cmpuint (too_deep->status, ==, 400);
+  g_assert_nonnull (strstr (member (too_deep, "message"), "nested"));
+  g_assert_cmpuint (bad_state->status, ==, 400);
+  g_assert_cmpuint (unknown->status, ==, 404);
+
+  /* A multipart body whose boundary never appears. */
+  {
+    SoupMessage *msg = new_message (f, "POST", "/posts");
+    g_autoptr(GBytes) body = g_bytes_new_static ("not really multipart", 20);
+    g_autoptr(Reply) r = NULL;
+
+    soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=xyz", body);
+    r = send_message (f, msg, f->staff);
+    g_assert_cmpuint (r->status, ==, 400);
+  }
+
+  /* A photo that still carries EXIF (here a comment segment and an APP1). */
+  {
+    g_autoptr(GBytes) clean = grey_jpeg ();
+    gsize len;
+    const guint8 *data = g_bytes_get_data (clean, &len);
+    static const guint8 exif[] = { 0xFF, 0xE1, 0x00, 0x0E, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0 };
+    g_autoptr(GByteArray) tagged = g_byte_array_new ();
+    g_autoptr(GBytes) tagged_bytes = NULL;
+    g_autoptr(Reply) r = NULL;
+
+    g_byte_array_append (tagged, data, 2);
+    g_byte_array_append (tagged, exif, sizeof exif);
+    g_byte_array_append (tagged, data + 2, len - 2);
+    tagged_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&tagged));
+    r = submit_photo (f, f->staff, tagged_bytes, "[]");
+    g_assert_cmpuint (r->status, ==, 422);
+    g_assert_nonnull (strstr (member (r, "message"), "EXIF"));
+  }
+
+  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 0);
+}
+
+static void
+test_body_too_large (Fixture       *f,
+                     gconstpointer  data)
+{
+  gsize len = f->max_body + 1;
+  g_autofree char *big = g_malloc (len);
+  SoupMessage *msg = new_message (f, "POST", "/posts");
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(Reply) r = NULL;
+
+  memset (big, ' ', len);
+  body = g_bytes_new_take (g_steal_pointer (&big), len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  r = send_message (f, msg, f->staff);
+  g_assert_cmpuint (r->status, ==, 413);
+  g_assert_cmpstr (member (r, "error"), ==, "too-large");
+}
+
+static void
+test_rate_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  guint ok = 0, limited = 0;
+  const char *retry = NULL;
+
+  /* 60 a minute: a burst of 10, then one a second. */
+  g_main_context_invoke (f->context, quit_cb, f->loop);
+  g_thread_join (f->thread);
+  g_main_loop_unref (f->loop);
+  g_main_context_unref (f->context);
+  f->port = 0;
+  f->rate = 60;
+  start_server (f);
+
+  for (int i = 0; i < 15; i++)
+    {
+      g_autoptr(Reply) r = request (f, "GET", "/posts", f->staff, NULL);
+
+      if (r->status == 200)
+        ok++;
+      else if (r->status == 429)
+        {
+          limited++;
+          retry = soup_message_headers_get_one (soup_message_get_response_headers (r->msg), "Retry-After");
+          g_assert_nonnull (retry);
+          g_assert_cmpint (atoi (retry), >=, 1);
+        }
+    }
+  g_assert_cmpuint (ok, >=, 10);
+  g_assert_cmpuint (ok, <=, 11);
+  g_assert_cmpuint (limited, ==, 15 - ok);
+
+  /* Another user has their own allowance. */
+  {
+    g_autoptr(Reply) r = request (f, "GET", "/posts", f->head, NULL);
+
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+}
+
+static void
+test_audit (Fixture       *f,
+            gconstpointer  data)
+{
+  gint64 id = submit_text (f, f->staff, good_post);
+  g_autofree char *reject = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/reject", id);
+  g_autoptr(Reply) rejected = request (f, "POST", reject, f->head, "{\"comment\":\"Not this week.\"}");
+  g_autoptr(Reply) audit = request (f, "GET", "/audit", f->head, NULL);
+  g_autoptr(Reply) other = request (f, "GET", "/audit", f->other, NULL);
+  g_autoptr(Reply) csv = request (f, "GET", "/audit?format=csv", f->admin, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = g_build_filename (f->dir, "queue.db", NULL);
+  JsonArray *entries;
+  gboolean saw_submit = FALSE, saw_reject = FALSE;
+  sqlite3 *db;
+  char *message = NULL;
+
+  g_assert_cmpuint (rejected->status, ==, 200);
+  g_assert_cmpuint (audit->status, ==, 200);
+  entries = json_object_get_array_member (json_node_get_object (audit->json), "entries");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *e = json_array_get_object_element (entries, i);
+      const char *action = json_object_get_string_member (e, "action");
+
+      g_assert_cmpstr (json_object_get_string_member (e, "school"), ==, "larkfield");
+      if (g_strcmp0 (action, "submitted") == 0 && g_strcmp0 (json_object_get_string_member (e, "actor"), "sam") == 0)
+        saw_submit = TRUE;
+      if (g_strcmp0 (action, "rejected") == 0 && g_strcmp0 (json_object_get_string_member (e, "actor"), "hana") == 0)
+        {
+          saw_reject = TRUE;
+          g_assert_nonnull (strstr (json_object_get_string_member (e, "detail"), "Not this week."));
+        }
+    }
+  g_assert_true (saw_submit);
+  g_assert_true (saw_reject);
+  g_assert_null (strstr (g_bytes_get_data (other->body, NULL), "larkfield"));
+  g_assert_cmpuint (csv->status, ==, 200);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (csv->body, NULL), "seq,at,school,actor,action"));
+
+  g_assert_true (cs_queue_store_verify_audit (f->store, &error));
+  g_assert_no_error (error);
+
+  /* The database refuses edits to the log... */
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'",
+                                 NULL, NULL, &message), !=, SQLITE_OK);
+  g_assert_nonnull (strstr (message, "append-only"));
+  sqlite3_free (message);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM audit WHERE seq = 2", NULL, NULL, NULL), !=, SQLITE_OK);
+
+  /* ...and the chain shows an edit made behind its back. */
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_no_update;"
+                                     "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (cs_queue_store_verify_audit (f->store, &error));
+  g_assert_nonnull (strstr (error->message, "changed"));
+  g_clear_error (&error);
+
+  /* A removed entry breaks the chain too. */
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (cs_queue_store_verify_audit (f->store, &error));
+  g_assert_nonnull (strstr (error->message, "missing"));
+  sqlite3_close (db);
+}
+
+static void
+test_login (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = cs_queue_store_add_user (f->store, "larkfield", "pat", CS_USER_HEAD,
+                                                    "correct horse battery", &error);
+  g_autoptr(Reply) wrong = request (f, "POST", "/login", NULL,
+                                    "{\"school\":\"larkfield\",\"username\":\"pat\",\"password\":\"guess\"}");
+  g_autoptr(Reply) nobody = request (f, "POST", "/login", NULL,
+                                     "{\"school\":\"larkfield\",\"username\":\"nobody\",\"password\":\"guess\"}");
+  g_autoptr(Reply) right = request (f, "POST", "/login", NULL,
+                                    "{\"school\":\"larkfield\",\"username\":\"pat\",\"password\":\"correct horse battery\"}");
+  g_autoptr(Reply) me = NULL;
+  g_autoptr(Reply) old = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (wrong->status, ==, 401);
+  g_assert_cmpuint (nobody->status, ==, 401);
+  g_assert_cmpuint (right->status, ==, 200);
+  g_assert_cmpstr (member (right, "role"), ==, "head");
+  me = request (f, "GET", "/me", member (right, "token"), NULL);
+  g_assert_cmpuint (me->status, ==, 200);
+  g_assert_cmpstr (member (me, "name"), ==, "pat");
+  /* The token printed when the user was made was replaced by the login's. */
+  old = request (f, "GET", "/me", token, NULL);
+  g_assert_cmpuint (old->status, ==, 401);
+}
+
+static void
+test_refuses_plain_http_off_loopback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("queue-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "queue.db", NULL);
+  g_autoptr(CsQueueStore) store = cs_queue_store_open_sqlite (path, &error);
+  g_autoptr(CsQueueServer) server = cs_queue_server_new (store, NULL);
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+
+  g_assert_false (cs_queue_server_listen (server, any, 0, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "HTTPS"));
+  g_clear_object (&server);
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/server/auth/token-required", test_auth_required);
+  ADD ("/server/posts/submit-and-see", test_submit_and_see);
+  ADD ("/server/posts/policy-errors-refused", test_submit_policy_errors);
+  ADD ("/server/posts/idempotency-key", test_submit_idempotent);
+  ADD ("/server/roles/forbidden", test_roles);
+  ADD ("/server/posts/approve-reject-withdraw", test_decisions);
+  ADD ("/server/photos/consent-checked-again-at-approval", test_consent_withdrawn);
+  ADD ("/server/photos/clear-faces-refused", test_photo_faces);
+  ADD ("/server/limits/bad-requests", test_bad_requests);
+  ADD ("/server/limits/rate", test_rate_limit);
+  ADD ("/server/audit/chain", test_audit);
+  ADD ("/server/auth/login", test_login);
+  g_test_add ("/server/limits/body-size", Fixture, GSIZE_TO_POINTER (1024 * 1024),
+              fixture_setup, test_body_too_large, fixture_teardown);
+#undef ADD
+  g_test_add_func ("/server/listen/plain-http-only-on-loopback", test_refuses_plain_http_off_loopback);
+
+  return g_test_run ();
+}
