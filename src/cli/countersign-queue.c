@@ -1,0 +1,507 @@
+/* countersign-queue.c: the approval queue server and its administration
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "cs-core.h"
+#include "cs-queue-server.h"
+
+#define DEFAULT_CONFIG "/etc/countersign/queue.conf"
+#define DEFAULT_PORT   8765
+
+static const char usage[] =
+  "Usage:\n"
+  "  countersign-queue [--config FILE] serve\n"
+  "  countersign-queue [--config FILE] school add ID NAME\n"
+  "  countersign-queue [--config FILE] user add --school ID --role staff|head|admin [--password] NAME\n"
+  "  countersign-queue [--config FILE] roster set --school ID FILE.csv\n"
+  "  countersign-queue [--config FILE] policy set --school ID FILE.json\n"
+  "  countersign-queue [--config FILE] audit verify\n"
+  "  countersign-queue [--config FILE] audit export [--school ID] [--format csv|json]\n"
+  "\n"
+  "The approval queue for Countersign: office staff submit posts to it, and the\n"
+  "headteacher approves or rejects them. FILE is a key file (default " DEFAULT_CONFIG ",\n"
+  "or $COUNTERSIGN_QUEUE_CONFIG) with a [server] group:\n"
+  "  database=PATH          the SQLite database (default: the user's data folder)\n"
+  "  address=127.0.0.1      where to listen; other than loopback needs HTTPS\n"
+  "  port=8765\n"
+  "  certificate=PATH       PEM certificate for HTTPS\n"
+  "  key=PATH               its PEM private key\n"
+  "  face_model=PATH        the YuNet model, to look at submitted photos again\n"
+  "  max_body_mb=50         the largest request accepted\n"
+  "  rate_per_minute=600    requests one user may make in a minute\n"
+  "\n"
+  "“user add” prints the new user's token once: give it to them to put in the\n"
+  "app's preferences. With --password, a password is read from standard input\n"
+  "so that they can sign in with their name instead.\n";
+
+typedef struct
+{
+  char   *database;
+  char   *address;
+  guint   port;
+  char   *certificate;
+  char   *key;
+  char   *face_model;
+  gsize   max_body;
+  guint   rate;
+} Config;
+
+static void
+config_clear (Config *config)
+{
+  g_free (config->database);
+  g_free (config->address);
+  g_free (config->certificate);
+  g_free (config->key);
+  g_free (config->face_model);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Config, config_clear)
+
+static gboolean
+load_config (const char  *path,
+             gboolean     explicit_path,
+             Config      *config,
+             GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+  gint64 number;
+
+  config->database = g_build_filename (g_get_user_data_dir (), "countersign", "queue.db", NULL);
+  config->address = g_strdup ("127.0.0.1");
+  config->port = DEFAULT_PORT;
+  config->face_model = g_strdup (CS_FACE_MODEL);
+  config->max_body = CS_QUEUE_SERVER_DEFAULT_MAX_BODY;
+  config->rate = CS_QUEUE_SERVER_DEFAULT_RATE;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local))
+    {
+      /* No configuration at all is the embedded default; one named but
+       * missing, or unreadable, is a mistake to report. */
+      if (!explicit_path && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", path, local->message);
+      return FALSE;
+    }
+
+#define STRING_KEY(name, field)                                              \
+  if (g_key_file_has_key (file, "server", name, NULL))                       \
+    {                                                                        \
+      g_free (config->field);                                                \
+      config->field = g_key_file_get_string (file, "server", name, NULL);    \
+    }
+  STRING_KEY ("database", database)
+  STRING_KEY ("address", address)
+  STRING_KEY ("certificate", certificate)
+  STRING_KEY ("key", key)
+  STRING_KEY ("face_model", face_model)
+#undef STRING_KEY
+
+  if (g_key_file_has_key (file, "server", "port", NULL))
+    {
+      number = g_key_file_get_int64 (file, "server", "port", &local);
+      if (local != NULL || number < 0 || number > 65535)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s: [server] port must be a number from 0 (any free port) to 65535.", path);
+          return FALSE;
+        }
+      config->port = number;
+    }
+  if (g_key_file_has_key (file, "server", "max_body_mb", NULL))
+    {
+      number = g_key_file_get_int64 (file, "server", "max_body_mb", &local);
+      if (local != NULL || number < 1 || number > 1024)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s: [server] max_body_mb must be a number from 1 to 1024.", path);
+          return FALSE;
+        }
+      config->max_body = number * 1024 * 1024;
+    }
+  if (g_key_file_has_key (file, "server", "rate_per_minute", NULL))
+    {
+      number = g_key_file_get_int64 (file, "server", "rate_per_minute", &local);
+      if (local != NULL || number < 1 || number > 1000000)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s: [server] rate_per_minute must be a number from 1 to 1000000.", path);
+          return FALSE;
+        }
+      config->rate = number;
+    }
+  if ((config->certificate == NULL) != (config->key == NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s: [server] needs both certificate and key for HTTPS, or neither.", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static CsQueueStore *
+open_store (const Config  *config,
+            GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (config->database);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The folder %s could not be made: %s",
+                   dir, g_strerror (errno));
+      return NULL;
+    }
+  return cs_queue_store_open_sqlite (config->database, error);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+serve (const Config *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueStore) store = open_store (config, &error);
+  g_autoptr(CsQueueServer) server = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  if (store == NULL)
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+
+  address = g_inet_address_new_from_string (config->address);
+  if (address == NULL)
+    {
+      g_printerr ("countersign-queue: “%s” is not an IP address; set [server] address.\n", config->address);
+      return 1;
+    }
+  if (config->certificate != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (config->certificate, config->key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("countersign-queue: the certificate %s or key %s cannot be used: %s\n",
+                      config->certificate, config->key, error->message);
+          return 1;
+        }
+    }
+
+  server = cs_queue_server_new (store, config->face_model);
+  cs_queue_server_set_limits (server, config->max_body, config->rate);
+  if (!cs_queue_server_listen (server, address, config->port, certificate, &error))
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+
+  g_print ("Listening on %s://%s:%u/api/v1 with %s\n", certificate != NULL ? "https" : "http",
+           config->address, cs_queue_server_get_port (server), config->database);
+  fflush (stdout);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+  cs_queue_server_disconnect (server);
+  return 0;
+}
+
+static char *
+read_password (void)
+{
+  char line[1024];
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return NULL;
+  line[strcspn (line, "\r\n")] = '\0';
+  return line[0] != '\0' ? g_strdup (line) : NULL;
+}
+
+static int
+user_add (const Config *config,
+          int           argc,
+          char        **argv)
+{
+  g_autofree char *school = NULL;
+  g_autofree char *role_text = NULL;
+  gboolean with_password = FALSE;
+  GOptionEntry entries[] = {
+    { "school", 0, 0, G_OPTION_ARG_STRING, &school, "The school's id", "ID" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, "staff, head or admin", "ROLE" },
+    { "password", 0, 0, G_OPTION_ARG_NONE, &with_password, "Read a password from standard input", NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("NAME");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueStore) store = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *token = NULL;
+  CsUserRole role;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || school == NULL || role_text == NULL)
+    {
+      g_printerr ("usage: countersign-queue user add --school ID --role staff|head|admin [--password] NAME\n");
+      return 2;
+    }
+  if (!cs_user_role_from_string (role_text, &role))
+    {
+      g_printerr ("countersign-queue: the role must be staff, head or admin, not “%s”.\n", role_text);
+      return 2;
+    }
+  if (with_password && (password = read_password ()) == NULL)
+    {
+      g_printerr ("countersign-queue: no password was given on standard input.\n");
+      return 2;
+    }
+
+  store = open_store (config, &error);
+  if (store != NULL)
+    token = cs_queue_store_add_user (store, school, argv[1], role, password, &error);
+  if (token == NULL)
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+
+  g_print ("%s\n", token);
+  g_printerr ("This token is shown once. Give it to %s to enter in Countersign's preferences.\n", argv[1]);
+  return 0;
+}
+
+static int
+school_file_set (const Config *config,
+                 gboolean      roster,
+                 int           argc,
+                 char        **argv)
+{
+  g_autofree char *school = NULL;
+  GOptionEntry entries[] = {
+    { "school", 0, 0, G_OPTION_ARG_STRING, &school, "The school's id", "ID" },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("FILE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueStore) store = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len;
+  gboolean ok;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || school == NULL)
+    {
+      g_printerr ("usage: countersign-queue %s set --school ID FILE\n", roster ? "roster" : "policy");
+      return 2;
+    }
+  if (!g_file_get_contents (argv[1], &data, &len, &error))
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+
+  if (roster)
+    {
+      g_autoptr(CsRoster) check = cs_roster_new ();
+
+      ok = cs_roster_load_data (check, data, len, &error);
+    }
+  else
+    {
+      g_autoptr(CsPolicy) check = cs_policy_new ();
+
+      ok = cs_policy_load_data (check, data, len, argv[1], &error);
+    }
+  if (!ok)
+    {
+      g_printerr ("countersign-queue: %s: %s\n", argv[1], error->message);
+      return 1;
+    }
+
+  bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+  store = open_store (config, &error);
+  ok = store != NULL && (roster ? cs_queue_store_set_roster (store, school, bytes, 0, &error)
+                                : cs_queue_store_set_policy (store, school, bytes, 0, &error));
+  if (!ok)
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
+static int
+audit (const Config *config,
+       int           argc,
+       char        **argv)
+{
+  g_autofree char *school = NULL;
+  g_autofree char *format = NULL;
+  GOptionEntry entries[] = {
+    { "school", 0, 0, G_OPTION_ARG_STRING, &school, "Only this school's entries", "ID" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv or json (default json)", "FORMAT" },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("verify|export");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueStore) store = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 ||
+      (strcmp (argv[1], "verify") != 0 && strcmp (argv[1], "export") != 0) ||
+      (format != NULL && strcmp (format, "csv") != 0 && strcmp (format, "json") != 0))
+    {
+      g_printerr ("usage: countersign-queue audit verify | audit export [--school ID] [--format csv|json]\n");
+      return 2;
+    }
+
+  store = open_store (config, &error);
+  if (store == NULL)
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+
+  if (strcmp (argv[1], "verify") == 0)
+    {
+      g_autoptr(JsonArray) entries = NULL;
+
+      if (!cs_queue_store_verify_audit (store, &error))
+        {
+          g_printerr ("countersign-queue: the audit log has been tampered with. %s\n", error->message);
+          return 1;
+        }
+      entries = cs_queue_store_list_audit (store, NULL, NULL);
+      g_print ("The audit log is intact: %u entries, each following on from the one before.\n",
+               entries != NULL ? json_array_get_length (entries) : 0);
+      return 0;
+    }
+
+  {
+    g_autoptr(JsonArray) entries = cs_queue_store_list_audit (store, school, &error);
+
+    if (entries == NULL)
+      {
+        g_printerr ("countersign-queue: %s\n", error->message);
+        return 1;
+      }
+    if (g_strcmp0 (format, "csv") == 0)
+      {
+        g_print ("seq,at,school,actor,action,post,detail,prev_hash,hash\r\n");
+        for (guint i = 0; i < json_array_get_length (entries); i++)
+          {
+            JsonObject *e = json_array_get_object_element (entries, i);
+            g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (json_object_get_int_member (e, "at"));
+            g_autofree char *at_text = g_date_time_format_iso8601 (at);
+            const char *fields[] = { "school", "actor", "action", NULL, "detail" };
+
+            g_print ("%" G_GINT64_FORMAT ",%s", json_object_get_int_member (e, "seq"), at_text);
+            for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
+              {
+                if (fields[k] == NULL)
+                  {
+                    if (json_object_get_null_member (e, "post"))
+                      g_print (",");
+                    else
+                      g_print (",%" G_GINT64_FORMAT, json_object_get_int_member (e, "post"));
+                    continue;
+                  }
+                {
+                  g_auto(GStrv) parts = g_strsplit (json_object_get_string_member (e, fields[k]), "\"", -1);
+                  g_autofree char *quoted = g_strjoinv ("\"\"", parts);
+
+                  g_print (",\"%s\"", quoted);
+                }
+              }
+            g_print (",%s,%s\r\n", json_object_get_string_member (e, "prev_hash"),
+                     json_object_get_string_member (e, "hash"));
+          }
+      }
+    else
+      {
+        g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+        g_autofree char *text = NULL;
+
+        json_node_set_array (root, entries);
+        text = json_to_string (root, TRUE);
+        g_print ("%s\n", text);
+      }
+  }
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(Config) config = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *config_path = g_getenv ("COUNTERSIGN_QUEUE_CONFIG");
+  gboolean explicit_path = config_path != NULL;
+  int first = 1;
+
+  if (argc >= 3 && strcmp (argv[1], "--config") == 0)
+    {
+      config_path = argv[2];
+      explicit_path = TRUE;
+      first = 3;
+    }
+  if (argc <= first || strcmp (argv[first], "--help") == 0 || strcmp (argv[first], "-h") == 0)
+    {
+      fputs (usage, argc <= first ? stderr : stdout);
+      return argc <= first ? 2 : 0;
+    }
+  if (strcmp (argv[first], "--version") == 0)
+    {
+      g_print ("countersign-queue %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (!load_config (config_path != NULL ? config_path : DEFAULT_CONFIG, explicit_path, &config, &error))
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 2;
+    }
+
+  if (strcmp (argv[first], "serve") == 0 && argc == first + 1)
+    return serve (&config);
+  if (argc >= first + 2 && strcmp (argv[first], "user") == 0 && strcmp (argv[first + 1], "add") == 0)
+    return user_add (&config, argc - first - 1, argv + first + 1);
+  if (argc == first + 4 && strcmp (argv[first], "school") == 0 && strcmp (argv[first + 1], "add") == 0)
+    {
+      g_autoptr(CsQueueStore) store = open_store (&config, &error);
+
+      if (store == NULL || !cs_queue_store_add_school (store, argv[first + 2], argv[first + 3], &error))
+        {
+          g_printerr ("countersign-queue: %s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
+  if (argc >= first + 2 && (strcmp (argv[first], "roster") == 0 || strcmp (argv[first], "policy") == 0) &&
+      strcmp (argv[first + 1], "set") == 0)
+    return school_file_set (&config, strcmp (argv[first], "roster") == 0, argc - first - 1, argv + first + 1);
+  if (argc >= first + 2 && strcmp (argv[first], "audit") == 0)
+    return audit (&config, argc - first, argv + first);
+
+  fputs (usage, stderr);
+  return 2;
+}
