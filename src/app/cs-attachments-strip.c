@@ -6,6 +6,8 @@
 
 #define G_LOG_DOMAIN "cs-attachments-strip"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "cs-attachments-strip.h"
@@ -105,6 +107,7 @@ typedef struct
   CsPhotoState  state;      /* redaction may rewrite the copy in place */
   int           scale;
   guint         generation; /* which load's result is wanted */
+  guint         covers;     /* a hash of the parts shown blurred */
   gboolean      failed;
   GdkTexture   *thumbnail;
   GdkTexture   *preview;
@@ -117,6 +120,11 @@ typedef struct
   guint  generation;
   int    thumbnail_px;
   int    preview_px;
+  /* The parts to blur (CsRect, in pixels of the upright photo, @width by
+   * @height), so that the tile shows what will be posted. */
+  int     width;
+  int     height;
+  GArray *covers;
 } ThumbnailRequest;
 
 typedef struct
@@ -139,6 +147,7 @@ thumbnail_request_free (ThumbnailRequest *request)
 {
   g_free (request->id);
   g_free (request->file);
+  g_clear_pointer (&request->covers, g_array_unref);
   g_free (request);
 }
 
@@ -282,6 +291,77 @@ crop_square (GdkPixbuf *pixbuf,
   return gdk_pixbuf_scale_simple (square, size, size, GDK_INTERP_BILINEAR);
 }
 
+/* The parts of @attachment that will be blurred, in the photo's pixels.
+ * Without the roster the strip cannot tell whether a face left clear may be
+ * shown; the findings say so when it may not. */
+static GArray *
+dup_covers (const CsAttachment *attachment)
+{
+  GArray *covers = g_array_new (FALSE, FALSE, sizeof (CsRect));
+
+  for (guint i = 0; attachment->regions != NULL && i < attachment->regions->len; i++)
+    {
+      const CsPhotoRegion *region = g_ptr_array_index (attachment->regions, i);
+      CsRect cover;
+
+      if (region->clear || attachment->width <= 0 || attachment->height <= 0)
+        continue;
+      cs_photo_region_get_cover (region, attachment->width, attachment->height, &cover);
+      g_array_append_val (covers, cover);
+    }
+
+  return covers;
+}
+
+static guint
+hash_covers (GArray *covers)
+{
+  guint hash = covers->len;
+
+  for (guint i = 0; i < covers->len; i++)
+    {
+      const CsRect *rect = &g_array_index (covers, CsRect, i);
+
+      hash = hash * 31 + g_double_hash (&rect->x);
+      hash = hash * 31 + g_double_hash (&rect->y);
+      hash = hash * 31 + g_double_hash (&rect->w);
+      hash = hash * 31 + g_double_hash (&rect->h);
+    }
+
+  return hash;
+}
+
+/* Blurs @cover of @pixbuf, which shows a @width by @height photo, the way
+ * the editor shows a hidden region: shrunk to a few pixels and grown back. */
+static void
+blur_cover (GdkPixbuf    *pixbuf,
+            int           width,
+            int           height,
+            const CsRect *cover)
+{
+  double sx = (double) gdk_pixbuf_get_width (pixbuf) / width;
+  double sy = (double) gdk_pixbuf_get_height (pixbuf) / height;
+  int x = CLAMP ((int) floor (cover->x * sx), 0, gdk_pixbuf_get_width (pixbuf));
+  int y = CLAMP ((int) floor (cover->y * sy), 0, gdk_pixbuf_get_height (pixbuf));
+  int x2 = CLAMP ((int) ceil ((cover->x + cover->w) * sx), 0, gdk_pixbuf_get_width (pixbuf));
+  int y2 = CLAMP ((int) ceil ((cover->y + cover->h) * sy), 0, gdk_pixbuf_get_height (pixbuf));
+  g_autoptr(GdkPixbuf) part = NULL;
+  g_autoptr(GdkPixbuf) small = NULL;
+  g_autoptr(GdkPixbuf) blurred = NULL;
+
+  if (x2 - x < 2 || y2 - y < 2)
+    return;
+
+  part = gdk_pixbuf_new_subpixbuf (pixbuf, x, y, x2 - x, y2 - y);
+  small = gdk_pixbuf_scale_simple (part, MAX (1, (x2 - x) / 12), MAX (1, (y2 - y) / 12), GDK_INTERP_BILINEAR);
+  if (small == NULL)
+    return;
+  blurred = gdk_pixbuf_scale_simple (small, x2 - x, y2 - y, GDK_INTERP_BILINEAR);
+  if (blurred == NULL)
+    return;
+  gdk_pixbuf_copy_area (blurred, 0, 0, x2 - x, y2 - y, pixbuf, x, y);
+}
+
 static void
 load_thumbnail_thread (GTask        *task,
                        gpointer      source_object,
@@ -311,6 +391,9 @@ load_thumbnail_thread (GTask        *task,
    * shown unturned, a portrait would lie on its side. */
   oriented = gdk_pixbuf_apply_embedded_orientation (decoded);
 
+  for (guint i = 0; request->covers != NULL && i < request->covers->len; i++)
+    blur_cover (oriented, request->width, request->height, &g_array_index (request->covers, CsRect, i));
+
   result = g_new0 (ThumbnailResult, 1);
   result->thumbnail = crop_square (oriented, request->thumbnail_px);
   result->preview = g_steal_pointer (&oriented);
@@ -338,8 +421,8 @@ static void thumbnail_loaded_cb (GObject      *object,
 
 static void
 load_thumbnail (CsAttachmentsStrip *self,
-                const char         *id,
-                const char         *file,
+                const CsAttachment *attachment,
+                GArray             *covers,
                 guint               generation,
                 int                 scale)
 {
@@ -347,8 +430,11 @@ load_thumbnail (CsAttachmentsStrip *self,
   ThumbnailRequest *request;
 
   request = g_new0 (ThumbnailRequest, 1);
-  request->id = g_strdup (id);
-  request->file = g_strdup (file);
+  request->id = g_strdup (attachment->id);
+  request->file = g_strdup (attachment->file);
+  request->width = attachment->width;
+  request->height = attachment->height;
+  request->covers = g_array_ref (covers);
   request->generation = generation;
   request->thumbnail_px = THUMBNAIL_SIZE * scale;
   request->preview_px = PREVIEW_SIZE * scale;
@@ -427,11 +513,14 @@ ensure_thumbnail (CsAttachmentsStrip *self,
 {
   Thumbnail *thumbnail = g_hash_table_lookup (self->thumbnails, attachment->id);
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  g_autoptr(GArray) covers = dup_covers (attachment);
+  guint covers_hash = hash_covers (covers);
 
   if (thumbnail != NULL &&
       g_strcmp0 (thumbnail->file, attachment->file) == 0 &&
       thumbnail->state == attachment->state &&
-      thumbnail->scale == scale)
+      thumbnail->scale == scale &&
+      thumbnail->covers == covers_hash)
     return thumbnail;
 
   if (thumbnail == NULL)
@@ -442,17 +531,25 @@ ensure_thumbnail (CsAttachmentsStrip *self,
 
   /* A photo that changed state may have been redacted in place, and the
    * unblurred faces must not linger on screen; so the old textures go now
-   * rather than when the new ones are ready. */
-  g_clear_object (&thumbnail->thumbnail);
-  g_clear_object (&thumbnail->preview);
+   * rather than when the new ones are ready. Regions moved in the editor
+   * only change the blur, and the old picture stays until the new one is
+   * ready, so that the tile does not flicker. */
+  if (g_strcmp0 (thumbnail->file, attachment->file) != 0 ||
+      thumbnail->state != attachment->state ||
+      thumbnail->scale != scale)
+    {
+      g_clear_object (&thumbnail->thumbnail);
+      g_clear_object (&thumbnail->preview);
+      thumbnail->failed = FALSE;
+    }
   g_free (thumbnail->file);
   thumbnail->file = g_strdup (attachment->file);
   thumbnail->state = attachment->state;
   thumbnail->scale = scale;
-  thumbnail->failed = FALSE;
+  thumbnail->covers = covers_hash;
   thumbnail->generation = ++self->next_generation;
 
-  load_thumbnail (self, attachment->id, attachment->file, thumbnail->generation, scale);
+  load_thumbnail (self, attachment, covers, thumbnail->generation, scale);
 
   return thumbnail;
 }

@@ -120,7 +120,8 @@ header_func (GtkListBoxRow *row,
   gtk_list_box_row_set_header (row, header);
 }
 
-/* The text's findings come before the photos', which follow the text. */
+/* The text's findings come before the photos', as the photos follow the
+ * text; what a photo shows comes before its missing description. */
 static int
 severity_then_position (gconstpointer a,
                         gconstpointer b)
@@ -132,6 +133,9 @@ severity_then_position (gconstpointer a,
     return fa->severity > fb->severity ? -1 : 1;
   if ((fa->photo != NULL) != (fb->photo != NULL))
     return fa->photo != NULL ? 1 : -1;
+  if (fa->photo != NULL &&
+      g_str_equal (fa->rule, CS_RULE_ALT_TEXT) != g_str_equal (fb->rule, CS_RULE_ALT_TEXT))
+    return g_str_equal (fa->rule, CS_RULE_ALT_TEXT) ? 1 : -1;
 
   return cs_finding_compare (a, b);
 }

@@ -100,6 +100,8 @@ const char *cs_composer_window_get_submit_tooltip (CsComposerWindow *self);
 gboolean    cs_composer_window_is_checking     (CsComposerWindow *self);
 /* For tests: TRUE while any photo is being analysed or waits to be. */
 gboolean    cs_composer_window_is_checking_photos (CsComposerWindow *self);
+/* For tests: checks still running in any window, wanted or not. */
+guint       cs_composer_window_get_photo_threads  (void);
 /* Opens attachment @id in the photo editor, or brings its editor forward. */
 GtkWindow  *cs_composer_window_open_photo      (CsComposerWindow *self,
                                                 const char       *id);

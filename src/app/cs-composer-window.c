@@ -287,6 +287,9 @@ counter_query_tooltip_cb (GtkWidget        *widget,
 #define MAX_PHOTO_WORKERS 4
 #define PHOTO_WORKER_NICENESS 10
 
+/* Checks running in any window; main thread only. */
+static guint photo_threads;
+
 typedef struct
 {
   /* NULL once the window no longer wants the result: it closed, moved to
@@ -297,6 +300,10 @@ typedef struct
   CsPhotoAnalyser  *analyser;
   GPtrArray        *people;   /* CsPerson, a snapshot */
   GCancellable     *cancellable;
+  gboolean          finished; /* its result is being applied */
+  /* Held while the check runs: the process must not exit under a thread
+   * that is still inside the detector. */
+  GApplication     *app;
 } PhotoJob;
 
 static void
@@ -307,10 +314,9 @@ photo_job_free (PhotoJob *job)
   g_clear_object (&job->analyser);
   g_clear_pointer (&job->people, g_ptr_array_unref);
   g_clear_object (&job->cancellable);
+  g_clear_object (&job->app);
   g_free (job);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotoJob, photo_job_free)
 
 static guint
 max_photo_workers (void)
@@ -326,8 +332,9 @@ photo_worker (gpointer data)
   GError *error = NULL;
   CsPhotoAnalysis *analysis;
 
-  /* Linux gives each thread its own niceness; this thread ends with the
-   * check, so nothing else inherits it. */
+  /* Linux gives each thread its own niceness. This thread is the check's
+   * alone, so the niceness goes with it rather than staying on a shared
+   * pool thread; threads the detector starts from here inherit it. */
   setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), PHOTO_WORKER_NICENESS);
 
   analysis = cs_photo_analyser_analyse (job->analyser, job->file, job->people, job->cancellable, &error);
@@ -360,6 +367,9 @@ start_waiting_photos (CsComposerWindow *self)
       g_task_set_source_tag (task, start_waiting_photos);
       g_task_set_task_data (task, job, (GDestroyNotify) photo_job_free);
       self->photos_running++;
+      photo_threads++;
+      if (job->app != NULL)
+        g_application_hold (job->app);
 
       thread = g_thread_try_new ("cs-photo-check", photo_worker, g_object_ref (task), &error);
       if (thread == NULL)
@@ -385,7 +395,7 @@ forget_photo_job (CsComposerWindow *self,
   /* A job still in the queue has no task yet to free it. */
   if (g_queue_remove (&self->photo_queue, job))
     photo_job_free (job);
-  else
+  else if (!job->finished)
     self->photos_running--;
 }
 
@@ -422,6 +432,7 @@ queue_photo (CsComposerWindow   *self,
   job->analyser = g_object_ref (self->analyser);
   job->people = roster != NULL ? cs_roster_dup_people (roster) : NULL;
   job->cancellable = g_cancellable_new ();
+  job->app = G_APPLICATION (g_object_ref (app));
 
   g_hash_table_insert (self->photo_jobs, job->id, job);
   g_queue_push_tail (&self->photo_queue, job);
@@ -485,10 +496,16 @@ photo_analysed_cb (GObject      *object,
   const CsAttachment *attachment;
 
   analysis = g_task_propagate_pointer (G_TASK (result), &error);
+  photo_threads--;
+  /* Let go here: the task, and the job with it, may be freed on the worker. */
+  if (job->app != NULL)
+    g_application_release (job->app);
+  g_clear_object (&job->app);
   if (self == NULL)
     return;
 
   self->photos_running--;
+  job->finished = TRUE;
   attachment = cs_draft_find_attachment (self->draft, job->id);
 
   /* The job stays listed while its result goes in, so that the draft's
@@ -510,8 +527,11 @@ photo_analysed_cb (GObject      *object,
         }
     }
 
-  job->self = NULL;
-  g_hash_table_remove (self->photo_jobs, job->id);
+  if (job->self != NULL)
+    {
+      job->self = NULL;
+      g_hash_table_remove (self->photo_jobs, job->id);
+    }
 
   attachment = cs_draft_find_attachment (self->draft, job->id);
   if (attachment != NULL && attachment->state == CS_PHOTO_STATE_CHECKING)
@@ -583,6 +603,12 @@ sync_photos (CsComposerWindow *self)
       if (!g_hash_table_contains (present, id))
         g_hash_table_iter_remove (&iter);
   }
+}
+
+guint
+cs_composer_window_get_photo_threads (void)
+{
+  return photo_threads;
 }
 
 gboolean
