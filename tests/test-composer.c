@@ -592,6 +592,8 @@ test_row_moves_cursor (void)
  */
 
 #define PHOTO_TIMEOUT_MS 120000
+
+static void assert_labelled (GtkWidget *widget);
 #define FACES_PHOTO TEST_DATA_DIR "/faces/two-players.png"
 
 static gboolean
@@ -828,6 +830,7 @@ test_photo_faces_found (void)
   tile = tile_at (window, 0);
   g_assert_cmpstr (tile_badge (tile), ==, "Blurred");
   gtk_test_accessible_assert_property (tile, GTK_ACCESSIBLE_PROPERTY_LABEL, "Photo 1 of 1, blurred, no alt text");
+  assert_labelled (GTK_WIDGET (window->attachments));
 
   /* Nothing in the photo needs fixing; only its description is missing. */
   g_assert_null (photo_finding (window, CS_RULE_PHOTO_FACE, photo->id));
@@ -1154,6 +1157,81 @@ test_checking_photo_restored (void)
     }
   else
     g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+
+  close_window (window);
+}
+
+static GtkWidget *
+find_popover_label_containing (GtkWidget  *widget,
+                               const char *needle)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_get_ancestor (child, GTK_TYPE_POPOVER) != NULL &&
+          strstr (gtk_label_get_label (GTK_LABEL (child)), needle) != NULL)
+        return child;
+      if ((found = find_popover_label_containing (child, needle)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* With no face detector, the photo needs review and says why; once the user
+ * confirms in the editor that every face is marked, it is settled. */
+static void
+test_photo_without_detector (void)
+{
+  CsComposerWindow *window = open_window_on_new_draft ("Our basketball club met the local team this week.");
+  const CsAttachment *photo;
+  CsPhotoEditor *editor;
+  GtkWidget *tile;
+  GtkWidget *popover;
+
+  /* As on a computer where the model is missing. */
+  g_set_object (&window->analyser, cs_photo_analyser_new (""));
+  attach_photo (window, FACES_PHOTO);
+  wait_for_photos (window);
+
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_false (photo->faces_checked);
+  g_assert_cmpint (photo->width, ==, 640);
+  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
+  g_assert_nonnull (photo_finding (window, CS_RULE_PHOTO_UNCHECKED, photo->id));
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+
+  /* The tile and its popover say why, and what to do. */
+  tile = tile_at (window, 0);
+  g_assert_cmpstr (tile_badge (tile), ==, "Needs review");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), "No face detection model"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), "Mark every face by hand"));
+  cs_attachments_strip_edit_alt_text (window->attachments, photo->id);
+  cs_test_spin (100);
+  g_assert_nonnull (find_popover_label_containing (GTK_WIDGET (window->attachments), "No face detection model"));
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photo-no-detector"));
+  popover = gtk_widget_get_ancestor (find_popover_label_containing (GTK_WIDGET (window->attachments), "No face detection model"),
+                                     GTK_TYPE_POPOVER);
+  g_free (cs_test_screenshot (popover, "composer-photo-no-detector-popover"));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  cs_test_spin (100);
+
+  /* Space on the thumbnail opens the editor, where faces are marked by hand. */
+  g_assert_true (gtk_widget_grab_focus (tile));
+  cs_test_press_key (GTK_WIDGET (window), GDK_KEY_space, 0);
+  cs_test_wait_for (editor_shown, NULL, CHECK_TIMEOUT_MS, "the photo editor");
+  editor = find_editor ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor->marked_check)));
+  g_free (cs_test_screenshot (GTK_WIDGET (editor), "composer-photo-editor-by-hand"));
+  gtk_check_button_set_active (editor->marked_check, TRUE);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after marking by hand");
+
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_true (photo->marked_by_hand);
+  g_assert_null (photo_finding (window, CS_RULE_PHOTO_UNCHECKED, photo->id));
+  g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
+  g_assert_cmpstr (tile_badge (tile_at (window, 0)), ==, "Blurred");
 
   close_window (window);
 }
@@ -1518,6 +1596,7 @@ main (int   argc,
   g_test_add_func ("/ui/composer/photos-checked-while-typing", test_photos_checked_while_typing);
   g_test_add_func ("/ui/composer/corrupt-photo", test_corrupt_photo);
   g_test_add_func ("/ui/composer/thumbnail-opens-editor", test_thumbnail_opens_editor);
+  g_test_add_func ("/ui/composer/photo-without-detector", test_photo_without_detector);
   g_test_add_func ("/ui/composer/photo-finding-blocks-submit", test_photo_finding_blocks_submit);
   g_test_add_func ("/ui/composer/checking-photo-restored", test_checking_photo_restored);
   g_test_add_func ("/ui/composer/remove-while-checking", test_remove_while_checking);

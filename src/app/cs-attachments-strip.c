@@ -242,7 +242,8 @@ dup_explanation (CsAttachmentsStrip *self,
   if (note->failed)
     return g_strdup_printf (_("This photo could not be checked. %s"), note->message);
 
-  return g_strdup_printf ("%s %s", state_explanation (attachment->state), note->message);
+  /* The note says what to do, more exactly than the state would. */
+  return g_strdup (note->message);
 }
 
 static const char *
