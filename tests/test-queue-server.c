@@ -5,15 +5,16 @@
  *
  * Each test starts the real server, with a real SQLite database in a
  * temporary folder, in a thread of its own, and talks to it with libsoup's
- * blocking client as the app would.
+ * blocking client as the app would. Run under with-postgres.py (which sets
+ * CS_TEST_POSTGRES), the same tests run against PostgreSQL instead.
  */
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 
+#include "cs-db.h"
 #include "cs-face-detector.h"
 #include "cs-queue-server.h"
 
@@ -42,6 +43,55 @@ typedef struct
   char          *admin;    /* Ada, admin at Larkfield */
   char          *other;    /* Bob, head of Brook */
 } Fixture;
+
+static const char *
+postgres (void)
+{
+  const char *conninfo = g_getenv ("CS_TEST_POSTGRES");
+
+  return conninfo != NULL && *conninfo != '\0' ? conninfo : NULL;
+}
+
+/* A raw connection to the test's database, for changing it behind the
+ * store's back. */
+static CsDb *
+open_raw (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "queue.db", NULL);
+  CsDb *db = postgres () != NULL ? cs_db_open_postgres (postgres (), &error) : cs_db_open_sqlite (path, &error);
+
+  g_assert_no_error (error);
+  return db;
+}
+
+/* An empty store: a new SQLite file, or PostgreSQL emptied of the
+ * previous test's tables. */
+static CsQueueStore *
+open_store (const char *dir,
+            gboolean    empty)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "queue.db", NULL);
+  CsQueueStore *store;
+
+  if (postgres () != NULL)
+    {
+      if (empty)
+        {
+          CsDb *db = open_raw (dir);
+
+          g_assert_true (cs_db_exec (db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;", &error));
+          g_assert_no_error (error);
+          cs_db_close (db);
+        }
+      store = cs_queue_store_open_postgres (postgres (), &error);
+    }
+  else
+    store = cs_queue_store_open_sqlite (path, &error);
+  g_assert_no_error (error);
+  return store;
+}
 
 static gpointer
 server_thread (gpointer data)
@@ -90,11 +140,9 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("queue-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (f->dir, "queue.db", NULL);
-  f->store = cs_queue_store_open_sqlite (path, &error);
-  g_assert_no_error (error);
+  f->store = open_store (f->dir, TRUE);
 
-  g_assert_true (cs_queue_store_add_school (f->store, "larkfield", "Larkfield Primary", &error));
+  if (!cs_queue_store_add_school (f->store, "larkfield", "Larkfield Primary", &error)) g_error ("%s", error->message);
   g_assert_true (cs_queue_store_add_school (f->store, "brook", "Brook Infants", &error));
   g_assert_true (cs_queue_store_set_roster (f->store, "larkfield", roster, 0, &error));
   f->staff = cs_queue_store_add_user (f->store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
@@ -699,11 +747,9 @@ test_audit (Fixture       *f,
   g_autoptr(Reply) other = request (f, "GET", "/audit", f->other, NULL);
   g_autoptr(Reply) csv = request (f, "GET", "/audit?format=csv", f->admin, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *db_path = g_build_filename (f->dir, "queue.db", NULL);
+  CsDb *db;
   JsonArray *entries;
   gboolean saw_submit = FALSE, saw_reject = FALSE;
-  sqlite3 *db;
-  char *message = NULL;
 
   g_assert_cmpuint (rejected->status, ==, 200);
   g_assert_cmpuint (audit->status, ==, 200);
@@ -732,27 +778,27 @@ test_audit (Fixture       *f,
   g_assert_no_error (error);
 
   /* The database refuses edits to the log... */
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'",
-                                 NULL, NULL, &message), !=, SQLITE_OK);
-  g_assert_nonnull (strstr (message, "append-only"));
-  sqlite3_free (message);
-  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM audit WHERE seq = 2", NULL, NULL, NULL), !=, SQLITE_OK);
+  db = open_raw (f->dir);
+  g_assert_false (cs_db_exec (db, "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'", &error));
+  g_assert_nonnull (strstr (error->message, "append-only"));
+  g_clear_error (&error);
+  g_assert_false (cs_db_exec (db, "DELETE FROM audit WHERE seq = 2", &error));
+  g_clear_error (&error);
 
   /* ...and the chain shows an edit made behind its back. */
-  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_no_update;"
-                                     "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (cs_db_exec (db, postgres () != NULL ? "DROP TRIGGER audit_no_update ON audit"
+                                                     : "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete",
+                             NULL));
+  g_assert_true (cs_db_exec (db, "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'", NULL));
   g_assert_false (cs_queue_store_verify_audit (f->store, &error));
   g_assert_nonnull (strstr (error->message, "changed"));
   g_clear_error (&error);
 
   /* A removed entry breaks the chain too. */
-  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (cs_db_exec (db, "DELETE FROM audit WHERE seq = 2", NULL));
   g_assert_false (cs_queue_store_verify_audit (f->store, &error));
   g_assert_nonnull (strstr (error->message, "missing"));
-  sqlite3_close (db);
+  cs_db_close (db);
 }
 
 static void
@@ -789,8 +835,7 @@ test_refuses_plain_http_off_loopback (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("queue-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "queue.db", NULL);
-  g_autoptr(CsQueueStore) store = cs_queue_store_open_sqlite (path, &error);
+  g_autoptr(CsQueueStore) store = open_store (dir, TRUE);
   g_autoptr(CsQueueServer) server = cs_queue_server_new (store, NULL);
   g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
 

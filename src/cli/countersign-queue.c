@@ -32,6 +32,7 @@ static const char usage[] =
   "headteacher approves or rejects them. FILE is a key file (default " DEFAULT_CONFIG ",\n"
   "or $COUNTERSIGN_QUEUE_CONFIG) with a [server] group:\n"
   "  database=PATH          the SQLite database (default: the user's data folder)\n"
+  "  postgres=CONNINFO      use PostgreSQL instead, e.g. \"host=/run/postgresql dbname=countersign\"\n"
   "  address=127.0.0.1      where to listen; other than loopback needs HTTPS\n"
   "  port=8765\n"
   "  certificate=PATH       PEM certificate for HTTPS\n"
@@ -47,6 +48,7 @@ static const char usage[] =
 typedef struct
 {
   char   *database;
+  char   *postgres;
   char   *address;
   guint   port;
   char   *certificate;
@@ -60,6 +62,7 @@ static void
 config_clear (Config *config)
 {
   g_free (config->database);
+  g_free (config->postgres);
   g_free (config->address);
   g_free (config->certificate);
   g_free (config->key);
@@ -102,6 +105,7 @@ load_config (const char  *path,
       config->field = g_key_file_get_string (file, "server", name, NULL);    \
     }
   STRING_KEY ("database", database)
+  STRING_KEY ("postgres", postgres)
   STRING_KEY ("address", address)
   STRING_KEY ("certificate", certificate)
   STRING_KEY ("key", key)
@@ -157,6 +161,8 @@ open_store (const Config  *config,
 {
   g_autofree char *dir = g_path_get_dirname (config->database);
 
+  if (config->postgres != NULL)
+    return cs_queue_store_open_postgres (config->postgres, error);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The folder %s could not be made: %s",
@@ -215,7 +221,8 @@ serve (const Config *config)
     }
 
   g_print ("Listening on %s://%s:%u/api/v1 with %s\n", certificate != NULL ? "https" : "http",
-           config->address, cs_queue_server_get_port (server), config->database);
+           config->address, cs_queue_server_get_port (server),
+           config->postgres != NULL ? "PostgreSQL" : config->database);
   fflush (stdout);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGINT, quit_cb, loop);

@@ -6,19 +6,20 @@
 
 #include "cs-queue-store.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
+#include "cs-db.h"
 #include "cs-secret.h"
 
 struct _CsQueueStore
 {
   GObject  parent_instance;
 
-  /* One connection, used by one thread at a time: SQLite serialises
-   * writers anyway, and WAL lets the file be read while it is written. */
+  /* One connection, used by one thread at a time: both databases
+   * serialise the writers anyway (every write appends to the audit
+   * chain), and reads are short. */
   GMutex   lock;
-  sqlite3 *db;
+  CsDb    *db;
 };
 
 G_DEFINE_FINAL_TYPE (CsQueueStore, cs_queue_store, G_TYPE_OBJECT)
@@ -156,8 +157,7 @@ cs_queue_post_compute_hash (const CsQueuePost *post)
   return g_strdup (g_checksum_get_string (sum));
 }
 
-static const char schema[] =
-  "PRAGMA foreign_keys = ON;"
+static const char sqlite_schema[] =
   "CREATE TABLE IF NOT EXISTS schools ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, roster BLOB, policy BLOB);"
   "CREATE TABLE IF NOT EXISTS users ("
@@ -176,9 +176,9 @@ static const char schema[] =
   "  jpeg BLOB NOT NULL, alt TEXT NOT NULL, tags TEXT NOT NULL,"
   "  PRIMARY KEY (post, position));"
   "CREATE TABLE IF NOT EXISTS idempotency ("
-  "  user INTEGER NOT NULL REFERENCES users(id), key TEXT NOT NULL,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id), key TEXT NOT NULL,"
   "  request_hash TEXT NOT NULL, response TEXT NOT NULL, created_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (user, key));"
+  "  PRIMARY KEY (user_id, key));"
   "CREATE TABLE IF NOT EXISTS audit ("
   "  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, school TEXT NOT NULL,"
   "  actor TEXT NOT NULL, action TEXT NOT NULL, post INTEGER, detail TEXT NOT NULL,"
@@ -190,49 +190,73 @@ static const char schema[] =
   "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
 
+static const char postgres_schema[] =
+  "CREATE TABLE IF NOT EXISTS schools ("
+  "  id TEXT PRIMARY KEY, name TEXT NOT NULL, roster BYTEA, policy BYTEA);"
+  "CREATE TABLE IF NOT EXISTS users ("
+  "  id BIGSERIAL PRIMARY KEY, school TEXT NOT NULL REFERENCES schools(id),"
+  "  name TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
+  "  password_hash TEXT, created_at BIGINT NOT NULL, UNIQUE (school, name));"
+  "CREATE TABLE IF NOT EXISTS posts ("
+  "  id BIGSERIAL PRIMARY KEY, school TEXT NOT NULL REFERENCES schools(id),"
+  "  author BIGINT NOT NULL REFERENCES users(id), state TEXT NOT NULL,"
+  "  text TEXT NOT NULL, platforms TEXT NOT NULL, content_hash TEXT NOT NULL,"
+  "  comment TEXT, approved_hash TEXT,"
+  "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS posts_by_school ON posts (school, state, id);"
+  "CREATE TABLE IF NOT EXISTS photos ("
+  "  post BIGINT NOT NULL REFERENCES posts(id), position INTEGER NOT NULL,"
+  "  jpeg BYTEA NOT NULL, alt TEXT NOT NULL, tags TEXT NOT NULL,"
+  "  PRIMARY KEY (post, position));"
+  "CREATE TABLE IF NOT EXISTS idempotency ("
+  "  user_id BIGINT NOT NULL REFERENCES users(id), key TEXT NOT NULL,"
+  "  request_hash TEXT NOT NULL, response TEXT NOT NULL, created_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (user_id, key));"
+  "CREATE TABLE IF NOT EXISTS audit ("
+  "  seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, school TEXT NOT NULL,"
+  "  actor TEXT NOT NULL, action TEXT NOT NULL, post BIGINT, detail TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+  "CREATE OR REPLACE FUNCTION cs_audit_append_only () RETURNS trigger AS $$"
+  "  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql;"
+  "CREATE OR REPLACE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit"
+  "  FOR EACH ROW EXECUTE FUNCTION cs_audit_append_only ();"
+  "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
+  "  FOR EACH STATEMENT EXECUTE FUNCTION cs_audit_append_only ();";
+
 static gboolean
-db_error (CsQueueStore *self,
-          GError      **error,
-          const char   *doing)
+db_error (GError     **error,
+          GError      *cause,
+          const char  *doing)
 {
   g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_FAILED,
-               "The approval queue's database could not %s: %s", doing, sqlite3_errmsg (self->db));
+               "The approval queue's database could not %s: %s", doing, cause->message);
+  g_error_free (cause);
   return FALSE;
 }
 
-static gboolean
-exec (CsQueueStore *self,
-      const char   *sql,
-      GError      **error)
+/* Runs @sql with @params; on failure sets @error to say what could not
+ * be done. */
+static CsDbRows *
+query (CsQueueStore    *self,
+       const char      *sql,
+       const CsDbValue *params,
+       const char      *doing,
+       GError         **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return db_error (self, error, "be updated");
-  return TRUE;
+  GError *cause = NULL;
+  CsDbRows *rows = cs_db_query (self->db, sql, params, &cause);
+
+  if (rows == NULL)
+    db_error (error, cause, doing);
+  return rows;
 }
-
-static sqlite3_stmt *
-prepare (CsQueueStore *self,
-         const char   *sql,
-         GError      **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      db_error (self, error, "be read");
-      return NULL;
-    }
-  return stmt;
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 static void
 cs_queue_store_finalize (GObject *object)
 {
   CsQueueStore *self = CS_QUEUE_STORE (object);
 
-  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->db, cs_db_close);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (cs_queue_store_parent_class)->finalize (object);
@@ -250,45 +274,59 @@ cs_queue_store_init (CsQueueStore *self)
   g_mutex_init (&self->lock);
 }
 
+static CsQueueStore *
+store_new (CsDb    *db,
+           GError **error)
+{
+  g_autoptr(CsQueueStore) self = g_object_new (CS_TYPE_QUEUE_STORE, NULL);
+  GError *cause = NULL;
+
+  self->db = db;
+  if (!cs_db_exec (db, cs_db_get_kind (db) == CS_DB_SQLITE ? sqlite_schema : postgres_schema, &cause))
+    {
+      db_error (error, cause, "be set up");
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
 CsQueueStore *
 cs_queue_store_open_sqlite (const char  *path,
                             GError     **error)
 {
-  g_autoptr(CsQueueStore) self = g_object_new (CS_TYPE_QUEUE_STORE, NULL);
+  GError *cause = NULL;
+  CsDb *db = cs_db_open_sqlite (path, &cause);
 
-  if (sqlite3_open_v2 (path, &self->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                       NULL) != SQLITE_OK)
+  if (db == NULL)
     {
       g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_FAILED,
-                   "The approval queue's database “%s” could not be opened: %s",
-                   path, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+                   "The approval queue's database %s", cause->message);
+      g_error_free (cause);
       return NULL;
     }
+  return store_new (db, error);
+}
 
-  sqlite3_busy_timeout (self->db, 5000);
-  /* An approval must survive a power cut: WAL with a sync on every
-   * commit. Normal sync would be faster and could lose the last commits. */
-  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error) ||
-      !exec (self, schema, error))
-    return NULL;
+CsQueueStore *
+cs_queue_store_open_postgres (const char  *conninfo,
+                              GError     **error)
+{
+  GError *cause = NULL;
+  CsDb *db = cs_db_open_postgres (conninfo, &cause);
 
-  return g_steal_pointer (&self);
+  if (db == NULL)
+    {
+      g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_FAILED, "%s", cause->message);
+      g_error_free (cause);
+      return NULL;
+    }
+  return store_new (db, error);
 }
 
 static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, col);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
 }
 
 static char *
@@ -319,7 +357,8 @@ audit_hash (const char *prev_hash,
   return g_strdup (g_checksum_get_string (sum));
 }
 
-/* Appends one entry; the caller holds the lock and a write transaction. */
+/* Appends one entry; the caller holds the lock and a write transaction,
+ * which also keeps two entries from taking the same number. */
 static gboolean
 append_audit (CsQueueStore *self,
               const char   *school,
@@ -329,57 +368,48 @@ append_audit (CsQueueStore *self,
               const char   *detail,
               GError      **error)
 {
-  g_autoptr(sqlite3_stmt) last = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autofree char *prev_hash = NULL;
+  g_autoptr(CsDbRows) last = NULL;
+  g_autoptr(CsDbRows) done = NULL;
   g_autofree char *hash = NULL;
+  const char *prev_hash = "";
   gint64 seq = 1, at = now_seconds ();
 
-  last = prepare (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", error);
+  last = query (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", NULL, "read the audit log", error);
   if (last == NULL)
     return FALSE;
-  if (sqlite3_step (last) == SQLITE_ROW)
+  if (cs_db_rows_count (last) > 0)
     {
-      seq = sqlite3_column_int64 (last, 0) + 1;
-      prev_hash = column_dup (last, 1);
+      seq = cs_db_rows_int (last, 0, 0) + 1;
+      prev_hash = cs_db_rows_text (last, 0, 1);
     }
-  else
-    prev_hash = g_strdup ("");
 
   hash = audit_hash (prev_hash, seq, at, school, actor, action, post, detail);
-  insert = prepare (self, "INSERT INTO audit (seq, at, school, actor, action, post, detail, prev_hash, hash) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (insert == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (insert, 1, seq);
-  sqlite3_bind_int64 (insert, 2, at);
-  sqlite3_bind_text (insert, 3, school, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, action, -1, SQLITE_STATIC);
-  if (post > 0)
-    sqlite3_bind_int64 (insert, 6, post);
-  else
-    sqlite3_bind_null (insert, 6);
-  sqlite3_bind_text (insert, 7, detail, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 8, prev_hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 9, hash, -1, SQLITE_STATIC);
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    return db_error (self, error, "record the audit entry");
-
-  return TRUE;
+  done = query (self, "INSERT INTO audit (seq, at, school, actor, action, post, detail, prev_hash, hash) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (CsDbValue[]) { CS_DB_P_INT (seq), CS_DB_P_INT (at), CS_DB_P_TEXT (school), CS_DB_P_TEXT (actor),
+                                CS_DB_P_TEXT (action), post > 0 ? CS_DB_P_INT (post) : CS_DB_P_NULL,
+                                CS_DB_P_TEXT (detail), CS_DB_P_TEXT (prev_hash), CS_DB_P_TEXT (hash), CS_DB_P_END },
+                "record the audit entry", error);
+  return done != NULL;
 }
 
-/* BEGIN IMMEDIATE takes the write lock at once, so two writers never
- * both read and then both try to upgrade. */
+/* SQLite's BEGIN IMMEDIATE takes the write lock at once, so two writers
+ * never both read and then both try to upgrade. PostgreSQL's lock on the
+ * audit table does the same across the trust's servers: every write
+ * appends an entry, and the chain needs them one at a time. */
 static gboolean
 begin (CsQueueStore *self,
        GError      **error)
 {
+  GError *cause = NULL;
+
   g_mutex_lock (&self->lock);
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!cs_db_exec (self->db, cs_db_get_kind (self->db) == CS_DB_SQLITE
+                             ? "BEGIN IMMEDIATE"
+                             : "BEGIN; LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE", &cause))
     {
       g_mutex_unlock (&self->lock);
-      return FALSE;
+      return db_error (error, cause, "start a change");
     }
   return TRUE;
 }
@@ -389,12 +419,20 @@ commit (CsQueueStore *self,
         gboolean      ok,
         GError      **error)
 {
-  if (ok)
-    ok = exec (self, "COMMIT", error);
+  GError *cause = NULL;
+
+  if (ok && !cs_db_exec (self->db, "COMMIT", &cause))
+    ok = db_error (error, cause, "save the change");
   if (!ok)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    cs_db_exec (self->db, "ROLLBACK", NULL);
   g_mutex_unlock (&self->lock);
   return ok;
+}
+
+static gboolean
+is_constraint (GError *error)
+{
+  return g_error_matches (error, CS_DB_ERROR, CS_DB_ERROR_CONSTRAINT);
 }
 
 gboolean
@@ -403,28 +441,25 @@ cs_queue_store_add_school (CsQueueStore  *self,
                            const char    *name,
                            GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
+  GError *cause = NULL;
   gboolean ok;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), FALSE);
 
   if (!begin (self, error))
     return FALSE;
-  stmt = prepare (self, "INSERT INTO schools (id, name) VALUES (?, ?)", error);
-  ok = stmt != NULL;
-  if (ok)
+  rows = cs_db_query (self->db, "INSERT INTO schools (id, name) VALUES (?, ?)",
+                      (CsDbValue[]) { CS_DB_P_TEXT (id), CS_DB_P_TEXT (name), CS_DB_P_END }, &cause);
+  if (rows == NULL && is_constraint (cause))
     {
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
-            ok = (g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_EXISTS,
-                               "There is already a school with the id “%s”.", id), FALSE);
-          else
-            ok = db_error (self, error, "add the school");
-        }
+      g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_EXISTS,
+                   "There is already a school with the id “%s”.", id);
+      g_error_free (cause);
+      ok = FALSE;
     }
+  else
+    ok = rows != NULL || db_error (error, cause, "add the school");
   ok = ok && append_audit (self, id, "admin", "school-added", 0, name, error);
   return commit (self, ok, error);
 }
@@ -433,12 +468,10 @@ static gboolean
 school_exists_locked (CsQueueStore *self,
                       const char   *school)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT 1 FROM schools WHERE id = ?", NULL);
+  g_autoptr(CsDbRows) rows = cs_db_query (self->db, "SELECT 1 FROM schools WHERE id = ?",
+                                          (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_END }, NULL);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, school, -1, SQLITE_STATIC);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  return rows != NULL && cs_db_rows_count (rows) > 0;
 }
 
 static gboolean
@@ -454,16 +487,15 @@ no_such_school (GError    **error,
 static gboolean
 set_school_blob (CsQueueStore *self,
                  const char   *school,
-                 const char   *column,
+                 gboolean      roster,
                  GBytes       *data,
                  gint64        actor,
                  GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *sql = g_strdup_printf ("UPDATE schools SET %s = ? WHERE id = ?", column);
+  g_autoptr(CsDbRows) rows = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *actor_text = g_strdup_printf ("user %" G_GINT64_FORMAT, actor);
-  g_autofree char *sum = NULL;
+  g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
   gsize len;
   const void *bytes = g_bytes_get_data (data, &len);
   gboolean ok;
@@ -473,47 +505,35 @@ set_school_blob (CsQueueStore *self,
   if (!school_exists_locked (self, school))
     return commit (self, no_such_school (error, school), NULL);
 
-  stmt = prepare (self, sql, error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_blob64 (stmt, 1, bytes, len, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, school, -1, SQLITE_STATIC);
-      ok = sqlite3_step (stmt) == SQLITE_DONE || db_error (self, error, "store the file");
-    }
-  sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  rows = query (self, roster ? "UPDATE schools SET roster = ? WHERE id = ?" : "UPDATE schools SET policy = ? WHERE id = ?",
+                (CsDbValue[]) { CS_DB_P_BLOB (bytes != NULL ? bytes : "", len), CS_DB_P_TEXT (school), CS_DB_P_END },
+                "store the file", error);
+  ok = rows != NULL;
   detail = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes, sha256 %s", len, sum);
-  ok = ok && append_audit (self, school, actor_text, strcmp (column, "roster") == 0 ? "roster-replaced"
-                                                                                  : "policy-replaced",
-                           0, detail, error);
+  ok = ok && append_audit (self, school, actor_text, roster ? "roster-replaced" : "policy-replaced", 0, detail, error);
   return commit (self, ok, error);
 }
 
 static GBytes *
 get_school_blob (CsQueueStore *self,
                  const char   *school,
-                 const char   *column,
+                 gboolean      roster,
                  GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM schools WHERE id = ?", column);
+  g_autoptr(CsDbRows) rows = NULL;
   GBytes *bytes = NULL;
 
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, sql, error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, school, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
-        no_such_school (error, school);
-      else if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
-        bytes = g_bytes_new (NULL, 0);
-      else
-        bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-    }
+  rows = query (self, roster ? "SELECT roster FROM schools WHERE id = ?" : "SELECT policy FROM schools WHERE id = ?",
+                (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_END }, "read the school's files", error);
   g_mutex_unlock (&self->lock);
 
-  return bytes;
+  if (rows == NULL)
+    return NULL;
+  if (cs_db_rows_count (rows) == 0)
+    return no_such_school (error, school), NULL;
+  bytes = cs_db_rows_bytes (rows, 0, 0);
+  return bytes != NULL ? bytes : g_bytes_new (NULL, 0);
 }
 
 gboolean
@@ -524,7 +544,7 @@ cs_queue_store_set_roster (CsQueueStore *self,
                            GError      **error)
 {
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), FALSE);
-  return set_school_blob (self, school, "roster", csv, actor, error);
+  return set_school_blob (self, school, TRUE, csv, actor, error);
 }
 
 GBytes *
@@ -533,7 +553,7 @@ cs_queue_store_get_roster (CsQueueStore *self,
                            GError      **error)
 {
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
-  return get_school_blob (self, school, "roster", error);
+  return get_school_blob (self, school, TRUE, error);
 }
 
 gboolean
@@ -544,7 +564,7 @@ cs_queue_store_set_policy (CsQueueStore *self,
                            GError      **error)
 {
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), FALSE);
-  return set_school_blob (self, school, "policy", json, actor, error);
+  return set_school_blob (self, school, FALSE, json, actor, error);
 }
 
 GBytes *
@@ -553,7 +573,7 @@ cs_queue_store_get_policy (CsQueueStore *self,
                            GError      **error)
 {
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
-  return get_school_blob (self, school, "policy", error);
+  return get_school_blob (self, school, FALSE, error);
 }
 
 char *
@@ -564,11 +584,12 @@ cs_queue_store_add_user (CsQueueStore  *self,
                          const char    *password,
                          GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
   g_autofree char *token = cs_secret_new_token ();
   g_autofree char *token_hash = cs_secret_hash_token (token);
   g_autofree char *password_hash = password != NULL ? cs_secret_hash_password (password) : NULL;
   g_autofree char *detail = NULL;
+  GError *cause = NULL;
   gboolean ok;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
@@ -581,26 +602,21 @@ cs_queue_store_add_user (CsQueueStore  *self,
       return NULL;
     }
 
-  stmt = prepare (self, "INSERT INTO users (school, name, role, token_hash, password_hash, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", error);
-  ok = stmt != NULL;
-  if (ok)
+  rows = cs_db_query (self->db, "INSERT INTO users (school, name, role, token_hash, password_hash, created_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?)",
+                      (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_TEXT (name),
+                                      CS_DB_P_TEXT (cs_user_role_to_string (role)), CS_DB_P_TEXT (token_hash),
+                                      CS_DB_P_TEXT (password_hash), CS_DB_P_INT (now_seconds ()), CS_DB_P_END },
+                      &cause);
+  if (rows == NULL && is_constraint (cause))
     {
-      sqlite3_bind_text (stmt, 1, school, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, cs_user_role_to_string (role), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, token_hash, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, password_hash, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 6, now_seconds ());
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_UNIQUE)
-            ok = (g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_EXISTS,
-                               "%s already has a user called “%s”.", school, name), FALSE);
-          else
-            ok = db_error (self, error, "add the user");
-        }
+      g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_EXISTS,
+                   "%s already has a user called “%s”.", school, name);
+      g_error_free (cause);
+      ok = FALSE;
     }
+  else
+    ok = rows != NULL || db_error (error, cause, "add the user");
   detail = g_strdup_printf ("%s (%s)", name, cs_user_role_to_string (role));
   ok = ok && append_audit (self, school, "admin", "user-added", 0, detail, error);
   if (!commit (self, ok, error))
@@ -610,15 +626,15 @@ cs_queue_store_add_user (CsQueueStore  *self,
 }
 
 static CsQueueUser *
-user_from_row (sqlite3_stmt *stmt)
+user_from_row (CsDbRows *rows,
+               guint     row)
 {
   CsQueueUser *user = g_new0 (CsQueueUser, 1);
-  g_autofree char *role = column_dup (stmt, 3);
 
-  user->id = sqlite3_column_int64 (stmt, 0);
-  user->school = column_dup (stmt, 1);
-  user->name = column_dup (stmt, 2);
-  if (!cs_user_role_from_string (role, &user->role))
+  user->id = cs_db_rows_int (rows, row, 0);
+  user->school = g_strdup (cs_db_rows_text (rows, row, 1));
+  user->name = g_strdup (cs_db_rows_text (rows, row, 2));
+  if (!cs_user_role_from_string (cs_db_rows_text (rows, row, 3), &user->role))
     user->role = CS_USER_STAFF;
 
   return user;
@@ -628,9 +644,8 @@ CsQueueUser *
 cs_queue_store_authenticate (CsQueueStore *self,
                              const char   *token)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
   g_autofree char *token_hash = NULL;
-  CsQueueUser *user = NULL;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
@@ -641,16 +656,11 @@ cs_queue_store_authenticate (CsQueueStore *self,
    * much of a guessed token was right. */
   token_hash = cs_secret_hash_token (token);
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT id, school, name, role FROM users WHERE token_hash = ?", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        user = user_from_row (stmt);
-    }
+  rows = cs_db_query (self->db, "SELECT id, school, name, role FROM users WHERE token_hash = ?",
+                      (CsDbValue[]) { CS_DB_P_TEXT (token_hash), CS_DB_P_END }, NULL);
   g_mutex_unlock (&self->lock);
 
-  return user;
+  return rows != NULL && cs_db_rows_count (rows) > 0 ? user_from_row (rows, 0) : NULL;
 }
 
 char *
@@ -660,30 +670,26 @@ cs_queue_store_login (CsQueueStore  *self,
                       const char    *password,
                       CsQueueUser  **user_out)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
+  g_autoptr(CsDbRows) updated = NULL;
   g_autoptr(CsQueueUser) user = NULL;
-  g_autofree char *stored = NULL;
   g_autofree char *token = NULL;
   g_autofree char *token_hash = NULL;
+  const char *stored = NULL;
   gboolean ok;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT id, school, name, role, password_hash FROM users "
-                        "WHERE school = ? AND name = ?", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, school, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          user = user_from_row (stmt);
-          stored = column_dup (stmt, 4);
-        }
-    }
+  rows = cs_db_query (self->db, "SELECT id, school, name, role, password_hash FROM users "
+                                "WHERE school = ? AND name = ?",
+                      (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_TEXT (name), CS_DB_P_END }, NULL);
   g_mutex_unlock (&self->lock);
+  if (rows != NULL && cs_db_rows_count (rows) > 0)
+    {
+      user = user_from_row (rows, 0);
+      stored = cs_db_rows_text (rows, 0, 4);
+    }
 
   /* The slow hash runs outside the lock, and for unknown users too, so a
    * wrong name takes as long as a wrong password. */
@@ -698,15 +704,9 @@ cs_queue_store_login (CsQueueStore  *self,
   token_hash = cs_secret_hash_token (token);
   if (!begin (self, NULL))
     return NULL;
-  update = prepare (self, "UPDATE users SET token_hash = ? WHERE id = ?", NULL);
-  ok = update != NULL;
-  if (ok)
-    {
-      sqlite3_bind_text (update, 1, token_hash, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (update, 2, user->id);
-      ok = sqlite3_step (update) == SQLITE_DONE;
-    }
-  ok = ok && append_audit (self, user->school, user->name, "logged-in", 0, "", NULL);
+  updated = cs_db_query (self->db, "UPDATE users SET token_hash = ? WHERE id = ?",
+                         (CsDbValue[]) { CS_DB_P_TEXT (token_hash), CS_DB_P_INT (user->id), CS_DB_P_END }, NULL);
+  ok = updated != NULL && append_audit (self, user->school, user->name, "logged-in", 0, "", NULL);
   if (!commit (self, ok, NULL))
     return NULL;
 
@@ -722,27 +722,20 @@ cs_queue_store_lookup_idempotency (CsQueueStore      *self,
                                    char             **request_hash,
                                    char             **response)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gboolean found = FALSE;
+  g_autoptr(CsDbRows) rows = NULL;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), FALSE);
 
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT request_hash, response FROM idempotency WHERE user = ? AND key = ?", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, user->id);
-      sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          found = TRUE;
-          *request_hash = column_dup (stmt, 0);
-          *response = column_dup (stmt, 1);
-        }
-    }
+  rows = cs_db_query (self->db, "SELECT request_hash, response FROM idempotency WHERE user_id = ? AND key = ?",
+                      (CsDbValue[]) { CS_DB_P_INT (user->id), CS_DB_P_TEXT (key), CS_DB_P_END }, NULL);
   g_mutex_unlock (&self->lock);
 
-  return found;
+  if (rows == NULL || cs_db_rows_count (rows) == 0)
+    return FALSE;
+  *request_hash = g_strdup (cs_db_rows_text (rows, 0, 0));
+  *response = g_strdup (cs_db_rows_text (rows, 0, 1));
+  return TRUE;
 }
 
 gboolean
@@ -755,7 +748,7 @@ cs_queue_store_submit (CsQueueStore        *self,
                        gpointer             user_data,
                        GError             **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(CsDbRows) inserted = NULL;
   g_autofree char *detail = NULL;
   gboolean ok;
 
@@ -778,13 +771,13 @@ cs_queue_store_submit (CsQueueStore        *self,
    * must still not make a second post. */
   if (idempotency_key != NULL)
     {
-      g_autoptr(sqlite3_stmt) seen = prepare (self, "SELECT 1 FROM idempotency WHERE user = ? AND key = ?", error);
+      g_autoptr(CsDbRows) seen = query (self, "SELECT 1 FROM idempotency WHERE user_id = ? AND key = ?",
+                                        (CsDbValue[]) { CS_DB_P_INT (author->id), CS_DB_P_TEXT (idempotency_key),
+                                                        CS_DB_P_END }, "read the submission keys", error);
 
       if (seen == NULL)
         return commit (self, FALSE, NULL);
-      sqlite3_bind_int64 (seen, 1, author->id);
-      sqlite3_bind_text (seen, 2, idempotency_key, -1, SQLITE_STATIC);
-      if (sqlite3_step (seen) == SQLITE_ROW)
+      if (cs_db_rows_count (seen) > 0)
         {
           g_set_error_literal (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_CONFLICT,
                                "This submission has already been received.");
@@ -792,60 +785,43 @@ cs_queue_store_submit (CsQueueStore        *self,
         }
     }
 
-  insert = prepare (self, "INSERT INTO posts (school, author, state, text, platforms, content_hash, "
-                          "created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?)", error);
-  ok = insert != NULL;
+  inserted = query (self, "INSERT INTO posts (school, author, state, text, platforms, content_hash, "
+                          "created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?) RETURNING id",
+                    (CsDbValue[]) { CS_DB_P_TEXT (post->school), CS_DB_P_INT (post->author), CS_DB_P_TEXT (post->text),
+                                    CS_DB_P_TEXT (post->platforms_json), CS_DB_P_TEXT (post->content_hash),
+                                    CS_DB_P_INT (post->created_at), CS_DB_P_INT (post->updated_at), CS_DB_P_END },
+                    "store the post", error);
+  ok = inserted != NULL && cs_db_rows_count (inserted) == 1;
   if (ok)
-    {
-      sqlite3_bind_text (insert, 1, post->school, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 2, post->author);
-      sqlite3_bind_text (insert, 3, post->text, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 4, post->platforms_json, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 5, post->content_hash, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 6, post->created_at);
-      sqlite3_bind_int64 (insert, 7, post->updated_at);
-      ok = sqlite3_step (insert) == SQLITE_DONE || db_error (self, error, "store the post");
-      post->id = sqlite3_last_insert_rowid (self->db);
-    }
+    post->id = cs_db_rows_int (inserted, 0, 0);
 
   for (guint i = 0; ok && i < post->photos->len; i++)
     {
       const CsQueuePhoto *photo = g_ptr_array_index (post->photos, i);
-      g_autoptr(sqlite3_stmt) stmt = prepare (self, "INSERT INTO photos (post, position, jpeg, alt, tags) "
-                                                    "VALUES (?, ?, ?, ?, ?)", error);
+      g_autoptr(CsDbRows) rows = NULL;
       gsize len;
-      const void *data;
+      const void *data = g_bytes_get_data (photo->jpeg, &len);
 
-      if (stmt == NULL)
-        {
-          ok = FALSE;
-          break;
-        }
-      data = g_bytes_get_data (photo->jpeg, &len);
-      sqlite3_bind_int64 (stmt, 1, post->id);
-      sqlite3_bind_int (stmt, 2, i);
-      sqlite3_bind_blob64 (stmt, 3, data, len, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, photo->alt, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, photo->tags_json != NULL ? photo->tags_json : "[]", -1, SQLITE_STATIC);
-      ok = sqlite3_step (stmt) == SQLITE_DONE || db_error (self, error, "store a photo");
+      rows = query (self, "INSERT INTO photos (post, position, jpeg, alt, tags) VALUES (?, ?, ?, ?, ?)",
+                    (CsDbValue[]) { CS_DB_P_INT (post->id), CS_DB_P_INT (i), CS_DB_P_BLOB (data, len),
+                                    CS_DB_P_TEXT (photo->alt),
+                                    CS_DB_P_TEXT (photo->tags_json != NULL ? photo->tags_json : "[]"), CS_DB_P_END },
+                    "store a photo", error);
+      ok = rows != NULL;
     }
 
   if (ok && idempotency_key != NULL)
     {
-      g_autoptr(sqlite3_stmt) stmt = prepare (self, "INSERT INTO idempotency (user, key, request_hash, "
-                                                    "response, created_at) VALUES (?, ?, ?, ?, ?)", error);
       g_autofree char *response = make_response (post, user_data);
+      g_autoptr(CsDbRows) rows = NULL;
 
-      ok = stmt != NULL;
-      if (ok)
-        {
-          sqlite3_bind_int64 (stmt, 1, author->id);
-          sqlite3_bind_text (stmt, 2, idempotency_key, -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 3, request_hash, -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 4, response, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 5, post->created_at);
-          ok = sqlite3_step (stmt) == SQLITE_DONE || db_error (self, error, "store the submission key");
-        }
+      rows = query (self, "INSERT INTO idempotency (user_id, key, request_hash, response, created_at) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                    (CsDbValue[]) { CS_DB_P_INT (author->id), CS_DB_P_TEXT (idempotency_key),
+                                    CS_DB_P_TEXT (request_hash), CS_DB_P_TEXT (response),
+                                    CS_DB_P_INT (post->created_at), CS_DB_P_END },
+                    "store the submission key", error);
+      ok = rows != NULL;
     }
 
   detail = g_strdup_printf ("%u photos, content %s", post->photos->len, post->content_hash);
@@ -853,32 +829,32 @@ cs_queue_store_submit (CsQueueStore        *self,
   return commit (self, ok, error);
 }
 
-static CsQueuePost *
-post_from_row (sqlite3_stmt *stmt)
-{
-  CsQueuePost *post = cs_queue_post_new ();
-  g_autofree char *state = column_dup (stmt, 4);
-
-  post->id = sqlite3_column_int64 (stmt, 0);
-  post->school = column_dup (stmt, 1);
-  post->author = sqlite3_column_int64 (stmt, 2);
-  post->author_name = column_dup (stmt, 3);
-  if (!cs_post_state_from_string (state, &post->state))
-    post->state = CS_POST_PENDING;
-  post->text = column_dup (stmt, 5);
-  post->platforms_json = column_dup (stmt, 6);
-  post->content_hash = column_dup (stmt, 7);
-  post->comment = column_dup (stmt, 8);
-  post->approved_hash = column_dup (stmt, 9);
-  post->created_at = sqlite3_column_int64 (stmt, 10);
-  post->updated_at = sqlite3_column_int64 (stmt, 11);
-
-  return post;
-}
-
 #define POST_COLUMNS \
   "p.id, p.school, p.author, u.name, p.state, p.text, p.platforms, p.content_hash, " \
   "p.comment, p.approved_hash, p.created_at, p.updated_at FROM posts p JOIN users u ON u.id = p.author"
+
+static CsQueuePost *
+post_from_row (CsDbRows *rows,
+               guint     row)
+{
+  CsQueuePost *post = cs_queue_post_new ();
+
+  post->id = cs_db_rows_int (rows, row, 0);
+  post->school = g_strdup (cs_db_rows_text (rows, row, 1));
+  post->author = cs_db_rows_int (rows, row, 2);
+  post->author_name = g_strdup (cs_db_rows_text (rows, row, 3));
+  if (!cs_post_state_from_string (cs_db_rows_text (rows, row, 4), &post->state))
+    post->state = CS_POST_PENDING;
+  post->text = g_strdup (cs_db_rows_text (rows, row, 5));
+  post->platforms_json = g_strdup (cs_db_rows_text (rows, row, 6));
+  post->content_hash = g_strdup (cs_db_rows_text (rows, row, 7));
+  post->comment = g_strdup (cs_db_rows_text (rows, row, 8));
+  post->approved_hash = g_strdup (cs_db_rows_text (rows, row, 9));
+  post->created_at = cs_db_rows_int (rows, row, 10);
+  post->updated_at = cs_db_rows_int (rows, row, 11);
+
+  return post;
+}
 
 static gboolean
 load_photos_locked (CsQueueStore *self,
@@ -886,22 +862,21 @@ load_photos_locked (CsQueueStore *self,
                     gboolean      with_jpeg,
                     GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, with_jpeg
-                                          ? "SELECT alt, tags, jpeg FROM photos WHERE post = ? ORDER BY position"
-                                          : "SELECT alt, tags FROM photos WHERE post = ? ORDER BY position",
-                                          error);
+  g_autoptr(CsDbRows) rows = query (self, with_jpeg
+                                    ? "SELECT alt, tags, jpeg FROM photos WHERE post = ? ORDER BY position"
+                                    : "SELECT alt, tags FROM photos WHERE post = ? ORDER BY position",
+                                    (CsDbValue[]) { CS_DB_P_INT (post->id), CS_DB_P_END }, "read the photos", error);
 
-  if (stmt == NULL)
+  if (rows == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, post->id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint r = 0; r < cs_db_rows_count (rows); r++)
     {
       CsQueuePhoto *photo = g_new0 (CsQueuePhoto, 1);
 
-      photo->alt = column_dup (stmt, 0);
-      photo->tags_json = column_dup (stmt, 1);
+      photo->alt = g_strdup (cs_db_rows_text (rows, r, 0));
+      photo->tags_json = g_strdup (cs_db_rows_text (rows, r, 1));
       if (with_jpeg)
-        photo->jpeg = g_bytes_new (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
+        photo->jpeg = cs_db_rows_bytes (rows, r, 2);
       g_ptr_array_add (post->photos, photo);
     }
   return TRUE;
@@ -913,26 +888,23 @@ cs_queue_store_get_post (CsQueueStore  *self,
                          gboolean       with_photos,
                          GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
   g_autoptr(CsQueuePost) post = NULL;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT " POST_COLUMNS " WHERE p.id = ?", error);
-  if (stmt != NULL)
+  rows = query (self, "SELECT " POST_COLUMNS " WHERE p.id = ?",
+                (CsDbValue[]) { CS_DB_P_INT (id), CS_DB_P_END }, "read the post", error);
+  if (rows != NULL && cs_db_rows_count (rows) > 0)
     {
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          post = post_from_row (stmt);
-          if (!load_photos_locked (self, post, with_photos, error))
-            g_clear_pointer (&post, cs_queue_post_free);
-        }
-      else
-        g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_NOT_FOUND,
-                     "There is no post %" G_GINT64_FORMAT ".", id);
+      post = post_from_row (rows, 0);
+      if (!load_photos_locked (self, post, with_photos, error))
+        g_clear_pointer (&post, cs_queue_post_free);
     }
+  else if (rows != NULL)
+    g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_NOT_FOUND,
+                 "There is no post %" G_GINT64_FORMAT ".", id);
   g_mutex_unlock (&self->lock);
 
   return g_steal_pointer (&post);
@@ -945,36 +917,27 @@ cs_queue_store_list_posts (CsQueueStore  *self,
                            int            state,
                            GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
   g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_queue_post_free);
-  int rc;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT " POST_COLUMNS " WHERE p.school = ?1"
-                        " AND (?2 = 0 OR p.author = ?2) AND (?3 IS NULL OR p.state = ?3)"
-                        " ORDER BY p.id DESC LIMIT 500", error);
-  if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, school, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, author);
-  if (state >= 0)
-    sqlite3_bind_text (stmt, 3, cs_post_state_to_string (state), -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 3);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (posts, post_from_row (stmt));
-  for (guint i = 0; rc == SQLITE_DONE && i < posts->len; i++)
-    load_photos_locked (self, g_ptr_array_index (posts, i), FALSE, NULL);
-  if (rc != SQLITE_DONE)
-    db_error (self, error, "list the posts");
+  rows = query (self, "SELECT " POST_COLUMNS " WHERE p.school = ?1"
+                      " AND (?2 = 0 OR p.author = ?2) AND (CAST (?3 AS TEXT) IS NULL OR p.state = CAST (?3 AS TEXT))"
+                      " ORDER BY p.id DESC LIMIT 500",
+                (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_INT (author),
+                                state >= 0 ? CS_DB_P_TEXT (cs_post_state_to_string (state)) : CS_DB_P_NULL,
+                                CS_DB_P_END },
+                "list the posts", error);
+  for (guint r = 0; rows != NULL && r < cs_db_rows_count (rows); r++)
+    g_ptr_array_add (posts, post_from_row (rows, r));
+  for (guint i = 0; rows != NULL && ok && i < posts->len; i++)
+    ok = load_photos_locked (self, g_ptr_array_index (posts, i), FALSE, error);
   g_mutex_unlock (&self->lock);
 
-  return rc == SQLITE_DONE ? g_steal_pointer (&posts) : NULL;
+  return rows != NULL && ok ? g_steal_pointer (&posts) : NULL;
 }
 
 gboolean
@@ -987,7 +950,7 @@ cs_queue_store_transition (CsQueueStore       *self,
                            const char         *approved_hash,
                            GError            **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
   g_autofree char *detail = NULL;
   gboolean ok;
 
@@ -995,20 +958,14 @@ cs_queue_store_transition (CsQueueStore       *self,
 
   if (!begin (self, error))
     return FALSE;
-  stmt = prepare (self, "UPDATE posts SET state = ?, comment = ?, approved_hash = ?, updated_at = ? "
-                        "WHERE id = ? AND state = ?", error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_text (stmt, 1, cs_post_state_to_string (to), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, comment, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, approved_hash, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, now_seconds ());
-      sqlite3_bind_int64 (stmt, 5, id);
-      sqlite3_bind_text (stmt, 6, cs_post_state_to_string (from), -1, SQLITE_STATIC);
-      ok = sqlite3_step (stmt) == SQLITE_DONE || db_error (self, error, "change the post");
-    }
-  if (ok && sqlite3_changes (self->db) != 1)
+  rows = query (self, "UPDATE posts SET state = ?, comment = ?, approved_hash = ?, updated_at = ? "
+                      "WHERE id = ? AND state = ? RETURNING id",
+                (CsDbValue[]) { CS_DB_P_TEXT (cs_post_state_to_string (to)), CS_DB_P_TEXT (comment),
+                                CS_DB_P_TEXT (approved_hash), CS_DB_P_INT (now_seconds ()), CS_DB_P_INT (id),
+                                CS_DB_P_TEXT (cs_post_state_to_string (from)), CS_DB_P_END },
+                "change the post", error);
+  ok = rows != NULL;
+  if (ok && cs_db_rows_count (rows) != 1)
     {
       g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_CONFLICT,
                    "Post %" G_GINT64_FORMAT " is no longer %s; reload the queue to see what changed.",
@@ -1028,44 +985,39 @@ cs_queue_store_list_audit (CsQueueStore  *self,
                            const char    *school,
                            GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CsDbRows) rows = NULL;
   g_autoptr(JsonArray) entries = json_array_new ();
-  int rc;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT seq, at, school, actor, action, post, detail, prev_hash, hash "
-                        "FROM audit WHERE ?1 IS NULL OR school = ?1 ORDER BY seq", error);
-  if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, school, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rows = query (self, "SELECT seq, at, school, actor, action, post, detail, prev_hash, hash "
+                      "FROM audit WHERE CAST (?1 AS TEXT) IS NULL OR school = CAST (?1 AS TEXT) ORDER BY seq",
+                (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_END }, "read the audit log", error);
+  g_mutex_unlock (&self->lock);
+  if (rows == NULL)
+    return NULL;
+
+  for (guint r = 0; r < cs_db_rows_count (rows); r++)
     {
       JsonObject *entry = json_object_new ();
 
-      json_object_set_int_member (entry, "seq", sqlite3_column_int64 (stmt, 0));
-      json_object_set_int_member (entry, "at", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (entry, "school", (const char *) sqlite3_column_text (stmt, 2));
-      json_object_set_string_member (entry, "actor", (const char *) sqlite3_column_text (stmt, 3));
-      json_object_set_string_member (entry, "action", (const char *) sqlite3_column_text (stmt, 4));
-      if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
+      json_object_set_int_member (entry, "seq", cs_db_rows_int (rows, r, 0));
+      json_object_set_int_member (entry, "at", cs_db_rows_int (rows, r, 1));
+      json_object_set_string_member (entry, "school", cs_db_rows_text (rows, r, 2));
+      json_object_set_string_member (entry, "actor", cs_db_rows_text (rows, r, 3));
+      json_object_set_string_member (entry, "action", cs_db_rows_text (rows, r, 4));
+      if (cs_db_rows_is_null (rows, r, 5))
         json_object_set_null_member (entry, "post");
       else
-        json_object_set_int_member (entry, "post", sqlite3_column_int64 (stmt, 5));
-      json_object_set_string_member (entry, "detail", (const char *) sqlite3_column_text (stmt, 6));
-      json_object_set_string_member (entry, "prev_hash", (const char *) sqlite3_column_text (stmt, 7));
-      json_object_set_string_member (entry, "hash", (const char *) sqlite3_column_text (stmt, 8));
+        json_object_set_int_member (entry, "post", cs_db_rows_int (rows, r, 5));
+      json_object_set_string_member (entry, "detail", cs_db_rows_text (rows, r, 6));
+      json_object_set_string_member (entry, "prev_hash", cs_db_rows_text (rows, r, 7));
+      json_object_set_string_member (entry, "hash", cs_db_rows_text (rows, r, 8));
       json_array_add_object_element (entries, entry);
     }
-  if (rc != SQLITE_DONE)
-    db_error (self, error, "read the audit log");
-  g_mutex_unlock (&self->lock);
 
-  return rc == SQLITE_DONE ? g_steal_pointer (&entries) : NULL;
+  return g_steal_pointer (&entries);
 }
 
 gboolean

@@ -101,9 +101,12 @@ char        *cs_queue_post_compute_hash (const CsQueuePost *post);
 
 G_DECLARE_FINAL_TYPE (CsQueueStore, cs_queue_store, CS, QUEUE_STORE, GObject)
 
-/* Opens (creating if needed) the SQLite database at @path. Thread safe:
- * calls are serialised on one connection. */
+/* Opens (creating the tables if needed) the SQLite database at @path, or
+ * the PostgreSQL database @conninfo names (a libpq connection string).
+ * Thread safe: calls are serialised on one connection. */
 CsQueueStore *cs_queue_store_open_sqlite   (const char    *path,
+                                            GError       **error);
+CsQueueStore *cs_queue_store_open_postgres (const char    *conninfo,
                                             GError       **error);
 
 /* Schools */
