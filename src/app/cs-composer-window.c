@@ -445,21 +445,24 @@ queue_photo (CsComposerWindow   *self,
  * apart, on its badge. */
 static CsPhotoState
 settled_state (CsComposerWindow   *self,
-               const CsAttachment *attachment)
+               const CsAttachment *attachment,
+               GPtrArray          *findings)
 {
-  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) own = NULL;
 
   if (g_hash_table_contains (self->photo_errors, attachment->id))
     return CS_PHOTO_STATE_NEEDS_REVIEW;
   if (!attachment->faces_checked && !attachment->marked_by_hand)
     return CS_PHOTO_STATE_NEEDS_REVIEW;
 
-  findings = cs_composer_window_check_photo (self, attachment);
+  if (findings == NULL)
+    findings = own = cs_composer_window_check_photo (self, attachment);
   for (guint i = 0; i < findings->len; i++)
     {
       const CsFinding *finding = g_ptr_array_index (findings, i);
 
-      if (finding->severity == CS_SEVERITY_ERROR && !g_str_equal (finding->rule, CS_RULE_ALT_TEXT))
+      if (finding->severity == CS_SEVERITY_ERROR && !g_str_equal (finding->rule, CS_RULE_ALT_TEXT) &&
+          g_strcmp0 (finding->photo, attachment->id) == 0)
         return CS_PHOTO_STATE_NEEDS_REVIEW;
     }
 
@@ -535,7 +538,7 @@ photo_analysed_cb (GObject      *object,
 
   attachment = cs_draft_find_attachment (self->draft, job->id);
   if (attachment != NULL && attachment->state == CS_PHOTO_STATE_CHECKING)
-    cs_draft_set_photo_state (self->draft, job->id, settled_state (self, attachment));
+    cs_draft_set_photo_state (self->draft, job->id, settled_state (self, attachment, NULL));
 
   start_waiting_photos (self);
 }
@@ -576,10 +579,10 @@ sync_photos (CsComposerWindow *self)
       if (job != NULL || !cs_session_is_ready (self->session))
         continue;
 
-      if (photo->state != settled_state (self, photo))
+      if (photo->state != settled_state (self, photo, self->photo_findings))
         {
           /* Emits ::changed, which comes back here for the other photos. */
-          cs_draft_set_photo_state (self->draft, photo->id, settled_state (self, photo));
+          cs_draft_set_photo_state (self->draft, photo->id, settled_state (self, photo, self->photo_findings));
           return;
         }
     }
@@ -692,8 +695,9 @@ draft_changed_cb (CsComposerWindow *self)
 {
   g_autofree char *title = cs_draft_dup_title (self->draft);
 
-  sync_photos (self);
+  /* The photos' states follow from their findings. */
   cs_composer_window_update_photo_findings (self);
+  sync_photos (self);
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, _("Editing"));
@@ -818,8 +822,8 @@ cs_composer_window_open_draft (CsComposerWindow *self,
 
   /* A photo left "checking" (the app was closed or crashed during its
    * check) is checked again. */
-  sync_photos (self);
   cs_composer_window_update_photo_findings (self);
+  sync_photos (self);
   cs_composer_window_recheck (self);
 }
 
@@ -835,8 +839,8 @@ static void
 session_ready_cb (CsComposerWindow *self)
 {
   cs_live_check_set_checker (self->live, cs_session_get_checker (self->session));
-  sync_photos (self);
   cs_composer_window_update_photo_findings (self);
+  sync_photos (self);
   cs_composer_window_recheck (self);
 }
 
@@ -845,8 +849,8 @@ session_ready_cb (CsComposerWindow *self)
 static void
 session_changed_cb (CsComposerWindow *self)
 {
-  sync_photos (self);
   cs_composer_window_update_photo_findings (self);
+  sync_photos (self);
   cs_composer_window_recheck (self);
 }
 
