@@ -923,16 +923,35 @@ test_photos_checked_while_typing (void)
   close_window (window);
 }
 
-/* A damaged photo says why on its tile and in the list; the others, and the
- * post, are as they would be without it. */
+/* The CRC-32 that ends each PNG chunk, over its type and data. */
+static guint32
+png_crc (const guchar *data,
+         gsize         len)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int bit = 0; bit < 8; bit++)
+        crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
+    }
+
+  return crc ^ 0xffffffff;
+}
+
+/* A damaged photo, and one too large to open safely, say why on their tiles
+ * and in the list; the other photo, and the post, are as they would be
+ * without them. */
 static void
 test_corrupt_photo (void)
 {
   CsComposerWindow *window = open_window_on_new_draft ("Pictures from the trip to the farm.");
   g_autofree char *contents = NULL;
   g_autofree char *broken = g_build_filename (home, "farm-trip.png", NULL);
+  g_autofree char *huge = g_build_filename (home, "poster.png", NULL);
   g_autoptr(GError) error = NULL;
-  const char *paths[] = { FACES_PHOTO, broken, NULL };
+  const char *paths[] = { FACES_PHOTO, broken, huge, NULL };
   const CsAttachment *good, *bad;
   CsFinding *finding;
   GtkWidget *tile;
@@ -941,9 +960,20 @@ test_corrupt_photo (void)
   /* The first 3 kB of a PNG: it looks like a photo until it is read. */
   g_assert_true (g_file_get_contents (FACES_PHOTO, &contents, &length, &error));
   g_assert_true (g_file_set_contents (broken, contents, 3000, &error));
+  /* A PNG that says it is 20,000 pixels square: too large to open safely. */
+  {
+    guchar *chunk = (guchar *) contents + 12;   /* "IHDR", then width and height */
+    guint32 crc;
+
+    chunk[4] = 0, chunk[5] = 0, chunk[6] = 0x4e, chunk[7] = 0x20;
+    chunk[8] = 0, chunk[9] = 0, chunk[10] = 0x4e, chunk[11] = 0x20;
+    crc = png_crc (chunk, 17);
+    chunk[17] = crc >> 24, chunk[18] = crc >> 16, chunk[19] = crc >> 8, chunk[20] = crc;
+    g_assert_true (g_file_set_contents (huge, contents, length, &error));
+  }
 
   attach_photos (window, paths);
-  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 2);
+  g_assert_cmpuint (cs_draft_get_n_attachments (window->draft), ==, 3);
   wait_for_photos (window);
 
   good = cs_draft_get_attachment (window->draft, 0);
@@ -964,6 +994,12 @@ test_corrupt_photo (void)
   g_assert_null (strstr (finding->message, bad->id));
   g_assert_nonnull (row_of_finding (window, finding));
   g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+
+  finding = photo_finding (window, CS_RULE_PHOTO_UNCHECKED, cs_draft_get_attachment (window->draft, 2)->id);
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (finding->message, "poster.png"));
+  g_assert_nonnull (strstr (finding->message, "megapixels"));
+  g_assert_cmpstr (tile_badge (tile_at (window, 2)), ==, "Unreadable");
 
   /* The good photo is checked as ever. */
   g_assert_cmpstr (tile_badge (tile_at (window, 0)), !=, "Unreadable");

@@ -378,6 +378,21 @@ load_thumbnail_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  /* A photo whose header claims a gigantic size would have its pixels
+   * allocated before the decoder notices anything amiss; the photo check
+   * refuses such photos too, and says why. */
+  {
+    int width = 0, height = 0;
+
+    if (gdk_pixbuf_get_file_info (request->file, &width, &height) != NULL &&
+        (guint64) width * (guint64) height > CS_IMAGE_MAX_PIXELS)
+      {
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                 "%s is %d × %d pixels, too large to show", request->file, width, height);
+        return;
+      }
+  }
+
   decoded = gdk_pixbuf_new_from_file_at_scale (request->file,
                                                request->preview_px,
                                                request->preview_px,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "cs-composer-window-private.h"
@@ -755,9 +757,12 @@ unreadable_finding (CsComposerWindow   *self,
                                                ? attachment->original : attachment->file);
   CsFinding *finding = cs_finding_new (CS_RULE_PHOTO_UNCHECKED, CS_SEVERITY_ERROR, 0, 0, name);
 
-  /* Translators: "“trip.jpg” could not be checked: <why>. Remove it, …" */
-  finding->message = g_strdup_printf (_("“%s” could not be checked: %s Remove it, or attach a copy that opens."),
-                                      name, reason);
+  /* The loader's messages name the photo and say what to do already. */
+  if (strstr (reason, name) != NULL)
+    finding->message = g_strdup (reason);
+  else
+    /* Translators: "“trip.jpg” could not be checked: <why>" */
+    finding->message = g_strdup_printf (_("“%s” could not be checked: %s"), name, reason);
   finding->clause = g_strdup (rule != NULL && rule->clause != NULL ? rule->clause : "");
   finding->photo = g_strdup (attachment->id);
   finding->region = -1;
