@@ -214,6 +214,11 @@ serve (const Config *config)
 
   server = cs_queue_server_new (store, config->face_model);
   cs_queue_server_set_limits (server, config->max_body, config->rate);
+  if (!cs_queue_server_warm_up (server, &error))
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
   if (!cs_queue_server_listen (server, address, config->port, certificate, &error))
     {
       g_printerr ("countersign-queue: %s\n", error->message);

@@ -1134,6 +1134,14 @@ cs_queue_server_listen (CsQueueServer    *self,
   return TRUE;
 }
 
+gboolean
+cs_queue_server_warm_up (CsQueueServer  *self,
+                         GError        **error)
+{
+  g_return_val_if_fail (CS_IS_QUEUE_SERVER (self), FALSE);
+  return cs_school_checks_warm_up (self->checks, error);
+}
+
 guint
 cs_queue_server_get_port (CsQueueServer *self)
 {

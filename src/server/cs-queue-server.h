@@ -30,6 +30,10 @@ void           cs_queue_server_set_limits     (CsQueueServer    *self,
                                                gsize             max_body,
                                                guint             rate_per_minute);
 
+/* Prepares every school's checks before the first request comes. */
+gboolean       cs_queue_server_warm_up        (CsQueueServer    *self,
+                                               GError          **error);
+
 /* Listens on @address:@port (0 picks a free port) in the thread-default
  * main context. Without @certificate only loopback addresses are allowed:
  * tokens and photos never cross a network unencrypted. */

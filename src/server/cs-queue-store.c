@@ -464,6 +464,25 @@ cs_queue_store_add_school (CsQueueStore  *self,
   return commit (self, ok, error);
 }
 
+GStrv
+cs_queue_store_list_schools (CsQueueStore  *self,
+                             GError       **error)
+{
+  g_autoptr(CsDbRows) rows = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  rows = query (self, "SELECT id FROM schools ORDER BY id", NULL, "list the schools", error);
+  g_mutex_unlock (&self->lock);
+  if (rows == NULL)
+    return NULL;
+  for (guint r = 0; r < cs_db_rows_count (rows); r++)
+    g_strv_builder_add (ids, cs_db_rows_text (rows, r, 0));
+  return g_strv_builder_end (ids);
+}
+
 static gboolean
 school_exists_locked (CsQueueStore *self,
                       const char   *school)

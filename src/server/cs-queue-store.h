@@ -114,6 +114,9 @@ gboolean      cs_queue_store_add_school    (CsQueueStore  *self,
                                             const char    *id,
                                             const char    *name,
                                             GError       **error);
+/* The ids of every school, in order. */
+GStrv         cs_queue_store_list_schools  (CsQueueStore  *self,
+                                            GError       **error);
 gboolean      cs_queue_store_set_roster    (CsQueueStore  *self,
                                             const char    *school,
                                             GBytes        *csv,

@@ -135,6 +135,27 @@ get_checker (CsSchoolChecks *self,
   return checker;
 }
 
+gboolean
+cs_school_checks_warm_up (CsSchoolChecks  *self,
+                          GError         **error)
+{
+  g_auto(GStrv) schools = cs_queue_store_list_schools (self->store, error);
+
+  if (schools == NULL)
+    return FALSE;
+  for (guint i = 0; schools[i] != NULL; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(CsChecker) checker = get_checker (self, schools[i], &local);
+
+      /* A school whose files are broken still gets a clear answer on
+       * each post; it must not keep the others from starting. */
+      if (checker == NULL)
+        g_warning ("%s: %s", schools[i], local->message);
+    }
+  return TRUE;
+}
+
 static CsFaceDetector *
 get_detector (CsSchoolChecks *self)
 {

@@ -24,6 +24,12 @@ G_DECLARE_FINAL_TYPE (CsSchoolChecks, cs_school_checks, CS, SCHOOL_CHECKS, GObje
 CsSchoolChecks *cs_school_checks_new        (CsQueueStore      *store,
                                              const char        *face_model);
 
+/* Builds every school's checker now (the dictionary and the roster take
+ * a moment each), so that the first post after a restart is as quick as
+ * any other. */
+gboolean        cs_school_checks_warm_up    (CsSchoolChecks    *self,
+                                             GError           **error);
+
 /* Forgets what it built for @school, after its roster or policy changed. */
 void            cs_school_checks_invalidate (CsSchoolChecks    *self,
                                              const char        *school);
