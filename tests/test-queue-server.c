@@ -830,6 +830,161 @@ test_login (Fixture       *f,
   g_assert_cmpuint (old->status, ==, 401);
 }
 
+typedef struct
+{
+  SoupWebsocketConnection *connection;
+  GError                  *error;
+  gboolean                 done;
+  GPtrArray               *messages;
+} Stream;
+
+static void
+stream_message_cb (SoupWebsocketConnection *connection,
+                   int                      type,
+                   GBytes                  *message,
+                   Stream                  *stream)
+{
+  g_ptr_array_add (stream->messages, g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message)));
+}
+
+static void
+stream_connected_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  Stream *stream = data;
+
+  stream->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &stream->error);
+  if (stream->connection != NULL)
+    g_signal_connect (stream->connection, "message", G_CALLBACK (stream_message_cb), stream);
+  stream->done = TRUE;
+}
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @context until @stream has @n messages, or a few seconds pass. */
+static void
+wait_for_messages (GMainContext *context,
+                   Stream       *stream,
+                   guint         n,
+                   guint         ms)
+{
+  gboolean timed_out = FALSE;
+  GSource *timeout = g_timeout_source_new (ms);
+
+  g_source_set_callback (timeout, timed_out_cb, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (stream->messages->len < n && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+}
+
+static void
+open_stream (Fixture      *f,
+             SoupSession  *session,
+             GMainContext *context,
+             const char   *token,
+             Stream       *stream)
+{
+  g_autoptr(SoupMessage) msg = new_message (f, "GET", "/events");
+
+  stream->messages = g_ptr_array_new_with_free_func (g_free);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        stream_connected_cb, stream);
+  while (!stream->done)
+    g_main_context_iteration (context, TRUE);
+}
+
+static void
+stream_clear (Stream *stream)
+{
+  if (stream->connection != NULL)
+    soup_websocket_connection_close (stream->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&stream->connection);
+  g_clear_error (&stream->error);
+  g_clear_pointer (&stream->messages, g_ptr_array_unref);
+}
+
+static void
+test_events (Fixture       *f,
+             gconstpointer  data)
+{
+  GMainContext *context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  Stream head = { 0 }, colleague = { 0 }, author = { 0 }, stranger = { 0 }, nobody = { 0 };
+  g_autoptr(JsonNode) event = NULL;
+  JsonObject *post;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new ();
+  open_stream (f, session, context, f->head, &head);
+  open_stream (f, session, context, f->staff2, &colleague);
+  open_stream (f, session, context, f->staff, &author);
+  open_stream (f, session, context, f->other, &stranger);
+  open_stream (f, session, context, NULL, &nobody);
+  g_assert_no_error (head.error);
+  g_assert_nonnull (head.connection);
+  g_assert_nonnull (author.connection);
+  g_assert_null (nobody.connection);
+  g_assert_nonnull (nobody.error);
+
+  submit_text (f, f->staff, good_post);
+  wait_for_messages (context, &head, 1, 5000);
+  wait_for_messages (context, &author, 1, 5000);
+  g_assert_cmpuint (head.messages->len, ==, 1);
+  g_assert_cmpuint (author.messages->len, ==, 1);
+
+  event = json_from_string (g_ptr_array_index (head.messages, 0), NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (event), "event"), ==, "post-changed");
+  post = json_object_get_object_member (json_node_get_object (event), "post");
+  g_assert_cmpstr (json_object_get_string_member (post, "state"), ==, "pending");
+  g_assert_cmpstr (json_object_get_string_member (post, "text"), ==, good_post);
+
+  /* The head's rejection reaches the author's stream too. */
+  {
+    g_autofree char *reject = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/reject",
+                                               json_object_get_int_member (post, "id"));
+    g_autoptr(Reply) r = request (f, "POST", reject, f->head, "{\"comment\":\"Next week, please.\"}");
+    g_autoptr(JsonNode) second = NULL;
+
+    g_assert_cmpuint (r->status, ==, 200);
+    wait_for_messages (context, &author, 2, 5000);
+    g_assert_cmpuint (author.messages->len, ==, 2);
+    second = json_from_string (g_ptr_array_index (author.messages, 1), NULL);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (second), "post"), "state"),
+                     ==, "rejected");
+  }
+
+  /* Another member of staff, and another school, hear nothing of it. */
+  wait_for_messages (context, &colleague, 1, 300);
+  wait_for_messages (context, &stranger, 1, 300);
+  g_assert_cmpuint (colleague.messages->len, ==, 0);
+  g_assert_cmpuint (stranger.messages->len, ==, 0);
+
+  stream_clear (&head);
+  stream_clear (&colleague);
+  stream_clear (&author);
+  stream_clear (&stranger);
+  stream_clear (&nobody);
+  g_clear_object (&session);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+}
+
 static void
 test_refuses_plain_http_off_loopback (void)
 {
@@ -866,6 +1021,7 @@ main (int   argc,
   ADD ("/server/limits/rate", test_rate_limit);
   ADD ("/server/audit/chain", test_audit);
   ADD ("/server/auth/login", test_login);
+  ADD ("/server/events/live", test_events);
   g_test_add ("/server/limits/body-size", Fixture, GSIZE_TO_POINTER (1024 * 1024),
               fixture_setup, test_body_too_large, fixture_teardown);
 #undef ADD

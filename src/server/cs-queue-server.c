@@ -32,6 +32,7 @@ struct _CsQueueServer
 
   gsize           max_body;
   guint           rate_per_minute;
+  GPtrArray      *listeners;  /* Listener: open event streams */
   GHashTable     *buckets;  /* token hash or address → RateBucket */
 };
 
@@ -42,6 +43,21 @@ typedef struct
   double tokens;
   gint64 updated;  /* monotonic µs */
 } RateBucket;
+
+/* One open event stream and whose it is. */
+typedef struct
+{
+  SoupWebsocketConnection *connection;
+  CsQueueUser             *user;
+} Listener;
+
+static void
+listener_free (Listener *listener)
+{
+  g_object_unref (listener->connection);
+  cs_queue_user_free (listener->user);
+  g_free (listener);
+}
 
 static void
 cs_queue_server_dispose (GObject *object)
@@ -63,6 +79,7 @@ cs_queue_server_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->checks);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
+  g_clear_pointer (&self->listeners, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cs_queue_server_parent_class)->finalize (object);
 }
@@ -82,6 +99,7 @@ cs_queue_server_init (CsQueueServer *self)
   self->max_body = CS_QUEUE_SERVER_DEFAULT_MAX_BODY;
   self->rate_per_minute = CS_QUEUE_SERVER_DEFAULT_RATE;
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
 }
 
 /* Replies */
@@ -239,6 +257,80 @@ post_response (const CsQueuePost *post,
   g_autoptr(JsonNode) node = post_to_json (post);
 
   return json_to_string (node, FALSE);
+}
+
+/* Events */
+
+/* Tells every open event stream that may see @post that it changed: the
+ * head's review window and the author's list update at once. */
+static void
+broadcast (CsQueueServer     *self,
+           const CsQueuePost *post)
+{
+  g_autoptr(JsonBuilder) out = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (out);
+  json_builder_set_member_name (out, "event");
+  json_builder_add_string_value (out, "post-changed");
+  json_builder_set_member_name (out, "post");
+  add_post (out, post);
+  json_builder_end_object (out);
+  root = json_builder_get_root (out);
+  text = json_to_string (root, FALSE);
+
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+
+      if (g_strcmp0 (listener->user->school, post->school) != 0 ||
+          (listener->user->role == CS_USER_STAFF && listener->user->id != post->author))
+        continue;
+      if (soup_websocket_connection_get_state (listener->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_send_text (listener->connection, text);
+    }
+}
+
+static void
+listener_closed_cb (SoupWebsocketConnection *connection,
+                    CsQueueServer           *self)
+{
+  for (guint i = 0; i < self->listeners->len; i++)
+    if (((Listener *) g_ptr_array_index (self->listeners, i))->connection == connection)
+      {
+        g_ptr_array_remove_index_fast (self->listeners, i);
+        break;
+      }
+}
+
+static void
+websocket_cb (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *connection,
+              gpointer                 user_data)
+{
+  CsQueueServer *self = user_data;
+  CsQueueUser *user = g_object_get_data (G_OBJECT (msg), "cs-user");
+  Listener *listener;
+
+  /* The handler below authenticated the handshake; no user, no stream. */
+  if (user == NULL)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
+      return;
+    }
+
+  listener = g_new0 (Listener, 1);
+  listener->connection = g_object_ref (connection);
+  listener->user = g_new0 (CsQueueUser, 1);
+  *listener->user = (CsQueueUser) { user->id, g_strdup (user->school), g_strdup (user->name), user->role };
+  /* Clients only listen; a large message from one is not ours. */
+  g_object_set (connection, "max-incoming-payload-size", (guint64) 4096, NULL);
+  soup_websocket_connection_set_keepalive_interval (connection, 30);
+  g_signal_connect_object (connection, "closed", G_CALLBACK (listener_closed_cb), self, 0);
+  g_ptr_array_add (self->listeners, listener);
 }
 
 /* Limits */
@@ -477,6 +569,7 @@ submit_done_cb (GObject      *source,
       g_autoptr(JsonNode) node = post_to_json (s->post);
 
       reply_node (msg, SOUP_STATUS_CREATED, node);
+      broadcast (s->self, s->post);
     }
   else if (s->findings != NULL)
     reply_error_with (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "policy",
@@ -849,6 +942,7 @@ handle_decision (CsQueueServer     *self,
 
     reply_node (msg, SOUP_STATUS_OK, node);
   }
+  broadcast (self, post);
 }
 
 /* Administration */
@@ -1007,6 +1101,14 @@ handler_cb (SoupServer        *server,
       return;
   }
 
+  /* A WebSocket handshake: leaving the status unset lets it go on. */
+  if (n == 1 && strcmp (parts[0], "events") == 0 && strcmp (method, "GET") == 0)
+    {
+      g_object_set_data_full (G_OBJECT (msg), "cs-user", g_steal_pointer (&user),
+                              (GDestroyNotify) cs_queue_user_free);
+      return;
+    }
+
   if (n >= 2 && strcmp (parts[0], "posts") == 0 && !parse_id (parts[1], &id))
     {
       reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is no such post.");
@@ -1120,6 +1222,9 @@ cs_queue_server_listen (CsQueueServer    *self,
    * both, and everything else gets the default (a 404). */
   soup_server_add_early_handler (self->server, API_PREFIX, early_handler_cb, self, NULL);
   soup_server_add_handler (self->server, API_PREFIX, handler_cb, self, NULL);
+  soup_server_add_early_handler (self->server, API_PREFIX "/events", early_handler_cb, self, NULL);
+  soup_server_add_handler (self->server, API_PREFIX "/events", handler_cb, self, NULL);
+  soup_server_add_websocket_handler (self->server, API_PREFIX "/events", NULL, NULL, websocket_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
 
   where = g_inet_socket_address_new (address, port);
