@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <glib/gstdio.h>
 
@@ -841,21 +842,40 @@ test_photo_faces_found (void)
   close_window (window);
 }
 
+/* How long the main loop was kept from running, in wall time and in the
+ * main thread's own CPU time: on a busy machine other processes stretch the
+ * first, while the second is the window's own work alone. */
 typedef struct
 {
   gint64 last;
+  gint64 last_cpu;
   gint64 longest;
+  gint64 longest_cpu;
 } Gaps;
+
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 note_gap_cb (gpointer data)
 {
   Gaps *gaps = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_usec ();
 
   if (gaps->last != 0)
-    gaps->longest = MAX (gaps->longest, now - gaps->last);
+    {
+      gaps->longest = MAX (gaps->longest, now - gaps->last);
+      gaps->longest_cpu = MAX (gaps->longest_cpu, cpu - gaps->last_cpu);
+    }
   gaps->last = now;
+  gaps->last_cpu = cpu;
 
   return G_SOURCE_CONTINUE;
 }
@@ -873,7 +893,7 @@ test_photos_checked_while_typing (void)
   const char *paths[] = { a, b, c, d, NULL };
   const guint keys[] = { GDK_KEY_space, GDK_KEY_w, GDK_KEY_a, GDK_KEY_s, GDK_KEY_space, GDK_KEY_f, GDK_KEY_u, GDK_KEY_n };
   GtkTextIter end;
-  Gaps gaps = { 0, 0 };
+  Gaps gaps = { 0, 0, 0, 0 };
   guint gap_source;
   guint still_checking;
 
@@ -896,10 +916,13 @@ test_photos_checked_while_typing (void)
   still_checking = 0;
   for (guint i = 0; i < 4; i++)
     still_checking += cs_draft_get_attachment (window->draft, i)->state == CS_PHOTO_STATE_CHECKING;
-  g_test_message ("longest main loop stall while typing: %" G_GINT64_FORMAT " ms; %u of 4 photos still checking",
-                  gaps.longest / 1000, still_checking);
+  g_test_message ("longest main loop stall while typing: %" G_GINT64_FORMAT " ms (%" G_GINT64_FORMAT " ms of it "
+                  "the window's own work); %u of 4 photos still checking",
+                  gaps.longest / 1000, gaps.longest_cpu / 1000, still_checking);
   g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "Sports day was fun");
-  g_assert_cmpint (gaps.longest, <, 750 * 1000);
+  /* A check on the main thread would hold it for seconds. The bound leaves
+   * room for a software renderer's first frames on a virtual display. */
+  g_assert_cmpint (gaps.longest_cpu, <, 250 * 1000);
   g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-photos-checking"));
 
   wait_for_photos (window);
