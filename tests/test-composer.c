@@ -1098,7 +1098,12 @@ test_thumbnail_opens_editor (void)
   photo = cs_draft_get_attachment (window->draft, 0);
   g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, 2);
   g_assert_nonnull (photo_finding (window, CS_RULE_PHOTO_FACE, photo->id));
-  g_assert_nonnull (row_of_finding (window, photo_finding (window, CS_RULE_PHOTO_FACE, photo->id)));
+  /* Choosing the problem in the list brings the photo's editor forward,
+   * rather than opening a second one. */
+  g_signal_emit_by_name (window->findings_list, "row-activated",
+                         row_of_finding (window, photo_finding (window, CS_RULE_PHOTO_FACE, photo->id)));
+  g_assert_true (find_editor () == editor);
+  g_assert_cmpuint (window->editors->len, ==, 1);
   g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
   g_assert_cmpstr (tile_badge (tile_at (window, 0)), ==, "Needs review");
   g_assert_false (gtk_widget_is_sensitive (window->submit_button));
