@@ -213,6 +213,21 @@ state_explanation (CsPhotoState state)
     }
 }
 
+/* A photo settled with nothing in it to hide is "checked" rather than
+ * "blurred", which would have staff look for a blur that is not there. */
+static gboolean
+nothing_to_blur (const CsAttachment *attachment)
+{
+  if (attachment->state != CS_PHOTO_STATE_BLURRED)
+    return FALSE;
+
+  for (guint i = 0; attachment->regions != NULL && i < attachment->regions->len; i++)
+    if (!((CsPhotoRegion *) g_ptr_array_index (attachment->regions, i))->clear)
+      return FALSE;
+
+  return TRUE;
+}
+
 static const Note *
 get_note (CsAttachmentsStrip *self,
           const char         *id)
@@ -237,6 +252,8 @@ dup_explanation (CsAttachmentsStrip *self,
 {
   const Note *note = get_note (self, attachment->id);
 
+  if (note == NULL && nothing_to_blur (attachment))
+    return g_strdup (_("No faces or names were found in the photo."));
   if (note == NULL)
     return g_strdup (state_explanation (attachment->state));
   if (note->failed)
@@ -708,7 +725,12 @@ update_tile (CsAttachmentsStrip *self,
     gtk_widget_remove_css_class (tile->state_badge, state_css_class (all_states[i]));
   gtk_widget_remove_css_class (tile->state_badge, "cs-photo-failed");
   gtk_widget_add_css_class (tile->state_badge, failed ? "cs-photo-failed" : state_css_class (attachment->state));
-  gtk_label_set_text (GTK_LABEL (tile->state_text), failed ? _("Unreadable") : state_badge_text (attachment->state));
+  if (failed)
+    gtk_label_set_text (GTK_LABEL (tile->state_text), _("Unreadable"));
+  else if (nothing_to_blur (attachment))
+    gtk_label_set_text (GTK_LABEL (tile->state_text), _("Checked"));
+  else
+    gtk_label_set_text (GTK_LABEL (tile->state_text), state_badge_text (attachment->state));
   gtk_widget_set_visible (tile->state_spinner, checking);
   gtk_spinner_set_spinning (GTK_SPINNER (tile->state_spinner), checking);
 
@@ -730,7 +752,12 @@ update_tile (CsAttachmentsStrip *self,
       gtk_widget_set_tooltip_text (tile->alt_button, _("Alt text needed: describe the photo"));
     }
 
-  spoken_state = failed ? _("cannot be checked") : state_spoken_text (attachment->state);
+  if (failed)
+    spoken_state = _("cannot be checked");
+  else if (nothing_to_blur (attachment))
+    spoken_state = _("checked, nothing to blur");
+  else
+    spoken_state = state_spoken_text (attachment->state);
 
   /* Screen readers get the whole tile as one sentence. */
   if (thumbnail->failed)
