@@ -17,6 +17,7 @@
 #include "cs-db.h"
 #include "cs-face-detector.h"
 #include "cs-queue-server.h"
+#include "cs-test-server.h"
 
 static const char roster_csv[] =
   "id,forename,surname,class,role,photo_consent,name_consent\n"
@@ -28,11 +29,7 @@ typedef struct
 {
   char          *dir;
   CsQueueStore  *store;
-  GThread       *thread;
-  GMainContext  *context;
-  GMainLoop     *loop;
-  GMutex         lock;
-  GCond          ready;
+  CsTestServer  *server;
   guint          port;
   gsize          max_body;
   guint          rate;
@@ -93,41 +90,11 @@ open_store (const char *dir,
   return store;
 }
 
-static gpointer
-server_thread (gpointer data)
-{
-  Fixture *f = data;
-  g_autoptr(CsQueueServer) server = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GError) error = NULL;
-
-  g_main_context_push_thread_default (f->context);
-  server = cs_queue_server_new (f->store, CS_TEST_FACE_MODEL);
-  cs_queue_server_set_limits (server, f->max_body, f->rate);
-  cs_queue_server_listen (server, loopback, 0, NULL, &error);
-  g_assert_no_error (error);
-
-  g_mutex_lock (&f->lock);
-  f->port = cs_queue_server_get_port (server);
-  g_cond_signal (&f->ready);
-  g_mutex_unlock (&f->lock);
-
-  g_main_loop_run (f->loop);
-  cs_queue_server_disconnect (server);
-  g_main_context_pop_thread_default (f->context);
-  return NULL;
-}
-
 static void
 start_server (Fixture *f)
 {
-  f->context = g_main_context_new ();
-  f->loop = g_main_loop_new (f->context, FALSE);
-  g_mutex_lock (&f->lock);
-  f->thread = g_thread_new ("queue-server", server_thread, f);
-  while (f->port == 0)
-    g_cond_wait (&f->ready, &f->lock);
-  g_mutex_unlock (&f->lock);
+  f->server = cs_test_server_start (f->store, 0, f->max_body, f->rate);
+  f->port = cs_test_server_get_port (f->server);
 }
 
 static void
@@ -155,17 +122,7 @@ fixture_setup (Fixture       *f,
   f->max_body = data != NULL ? GPOINTER_TO_SIZE (data) : 4 * 1024 * 1024;
   f->rate = 6000;
   f->session = soup_session_new ();
-  if (g_getenv ("CS_TEST_HTTP_LOG")) soup_session_add_feature (f->session, SOUP_SESSION_FEATURE (soup_logger_new (SOUP_LOGGER_LOG_HEADERS)));
-  g_mutex_init (&f->lock);
-  g_cond_init (&f->ready);
   start_server (f);
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -187,10 +144,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_main_context_invoke (f->context, quit_cb, f->loop);
-  g_thread_join (f->thread);
-  g_main_loop_unref (f->loop);
-  g_main_context_unref (f->context);
+  cs_test_server_stop (f->server);
   g_clear_object (&f->session);
   /* A worker thread lets go of its task (and so the server and store) a
    * moment after the reply it computed has gone out. */
@@ -210,8 +164,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->head);
   g_free (f->admin);
   g_free (f->other);
-  g_mutex_clear (&f->lock);
-  g_cond_clear (&f->ready);
 }
 
 typedef struct
@@ -702,11 +654,7 @@ test_rate_limit (Fixture       *f,
   const char *retry = NULL;
 
   /* 60 a minute: a burst of 10, then one a second. */
-  g_main_context_invoke (f->context, quit_cb, f->loop);
-  g_thread_join (f->thread);
-  g_main_loop_unref (f->loop);
-  g_main_context_unref (f->context);
-  f->port = 0;
+  cs_test_server_stop (f->server);
   f->rate = 60;
   start_server (f);
 

@@ -1,0 +1,99 @@
+/* cs-test-server.c: the real queue server in a thread of its own, for tests
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "cs-test-server.h"
+
+struct _CsTestServer
+{
+  CsQueueStore *store;
+  guint         port;
+  gsize         max_body;
+  guint         rate;
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GMutex        lock;
+  GCond         ready;
+  gboolean      listening;
+};
+
+static gpointer
+server_thread (gpointer data)
+{
+  CsTestServer *t = data;
+  g_autoptr(CsQueueServer) server = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (t->context);
+  server = cs_queue_server_new (t->store, CS_TEST_FACE_MODEL);
+  cs_queue_server_set_limits (server, t->max_body, t->rate);
+  if (!cs_queue_server_listen (server, loopback, t->port, NULL, &error))
+    g_error ("The test server cannot listen: %s", error->message);
+
+  g_mutex_lock (&t->lock);
+  t->port = cs_queue_server_get_port (server);
+  t->listening = TRUE;
+  g_cond_signal (&t->ready);
+  g_mutex_unlock (&t->lock);
+
+  g_main_loop_run (t->loop);
+  cs_queue_server_disconnect (server);
+  g_main_context_pop_thread_default (t->context);
+  return NULL;
+}
+
+CsTestServer *
+cs_test_server_start (CsQueueStore *store,
+                      guint         port,
+                      gsize         max_body,
+                      guint         rate_per_minute)
+{
+  CsTestServer *t = g_new0 (CsTestServer, 1);
+
+  t->store = g_object_ref (store);
+  t->port = port;
+  t->max_body = max_body;
+  t->rate = rate_per_minute;
+  t->context = g_main_context_new ();
+  t->loop = g_main_loop_new (t->context, FALSE);
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->ready);
+
+  g_mutex_lock (&t->lock);
+  t->thread = g_thread_new ("queue-server", server_thread, t);
+  while (!t->listening)
+    g_cond_wait (&t->ready, &t->lock);
+  g_mutex_unlock (&t->lock);
+
+  return t;
+}
+
+guint
+cs_test_server_get_port (CsTestServer *server)
+{
+  return server->port;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+cs_test_server_stop (CsTestServer *t)
+{
+  g_main_context_invoke (t->context, quit_cb, t->loop);
+  g_thread_join (t->thread);
+  g_main_loop_unref (t->loop);
+  g_main_context_unref (t->context);
+  g_object_unref (t->store);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->ready);
+  g_free (t);
+}
