@@ -417,35 +417,9 @@ audit (const Config *config,
       }
     if (g_strcmp0 (format, "csv") == 0)
       {
-        g_print ("seq,at,school,actor,action,post,detail,prev_hash,hash\r\n");
-        for (guint i = 0; i < json_array_get_length (entries); i++)
-          {
-            JsonObject *e = json_array_get_object_element (entries, i);
-            g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (json_object_get_int_member (e, "at"));
-            g_autofree char *at_text = g_date_time_format_iso8601 (at);
-            const char *fields[] = { "school", "actor", "action", NULL, "detail" };
+        g_autofree char *csv = cs_audit_to_csv (entries);
 
-            g_print ("%" G_GINT64_FORMAT ",%s", json_object_get_int_member (e, "seq"), at_text);
-            for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
-              {
-                if (fields[k] == NULL)
-                  {
-                    if (json_object_get_null_member (e, "post"))
-                      g_print (",");
-                    else
-                      g_print (",%" G_GINT64_FORMAT, json_object_get_int_member (e, "post"));
-                    continue;
-                  }
-                {
-                  g_auto(GStrv) parts = g_strsplit (json_object_get_string_member (e, fields[k]), "\"", -1);
-                  g_autofree char *quoted = g_strjoinv ("\"\"", parts);
-
-                  g_print (",\"%s\"", quoted);
-                }
-              }
-            g_print (",%s,%s\r\n", json_object_get_string_member (e, "prev_hash"),
-                     json_object_get_string_member (e, "hash"));
-          }
+        fputs (csv, stdout);
       }
     else
       {

@@ -6,6 +6,7 @@
 
 #include "cs-check-context-private.h"
 #include "cs-checker.h"
+#include "cs-unicode-private.h"
 
 static void
 add (GPtrArray          *findings,
@@ -32,18 +33,6 @@ add (GPtrArray          *findings,
   finding->region = region;
   finding->suggestions = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (findings, finding);
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-
-  return TRUE;
 }
 
 static void
@@ -114,7 +103,7 @@ cs_checker_check_photos (CsChecker   *self,
       for (guint j = 0; attachment->regions != NULL && j < attachment->regions->len; j++)
         check_region (findings, policy, roster, attachment, (int) j, today);
 
-      if (is_blank (attachment->alt_text))
+      if (cs_utf8_is_blank (attachment->alt_text))
         add (findings, policy, CS_RULE_ALT_TEXT, attachment, -1, NULL);
     }
 

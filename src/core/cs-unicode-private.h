@@ -37,4 +37,16 @@ cs_unichar_is_word_char (gunichar c)
          g_unichar_type (c) == G_UNICODE_CONNECT_PUNCTUATION;
 }
 
+/* Whether @text (NULL counts) holds nothing but white space: an alt text
+ * or a comment of spaces says nothing. */
+static inline gboolean
+cs_utf8_is_blank (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+
+  return TRUE;
+}
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 
 #include "cs-queue-submission.h"
 #include "cs-school-checks.h"
+#include "cs-unicode-private.h"
 
 #define API_PREFIX "/api/v1"
 
@@ -720,41 +721,10 @@ handle_audit (CsQueueServer     *self,
 
   if (g_strcmp0 (format, "csv") == 0)
     {
-      GString *csv = g_string_new ("seq,at,school,actor,action,post,detail,prev_hash,hash\r\n");
+      char *csv = cs_audit_to_csv (entries);
 
-      for (guint i = 0; i < json_array_get_length (entries); i++)
-        {
-          JsonObject *e = json_array_get_object_element (entries, i);
-          static const char *const text_members[] = { "school", "actor", "action" };
-          g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (json_object_get_int_member (e, "at"));
-          g_autofree char *at_text = g_date_time_format_iso8601 (at);
-          g_autofree char *detail = NULL;
-
-          g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%s", json_object_get_int_member (e, "seq"), at_text);
-          for (guint k = 0; k < G_N_ELEMENTS (text_members); k++)
-            {
-              g_autofree char *quoted = NULL;
-              g_auto(GStrv) parts = g_strsplit (json_object_get_string_member (e, text_members[k]), "\"", -1);
-
-              quoted = g_strjoinv ("\"\"", parts);
-              g_string_append_printf (csv, ",\"%s\"", quoted);
-            }
-          if (json_object_get_null_member (e, "post"))
-            g_string_append_c (csv, ',');
-          else
-            g_string_append_printf (csv, ",%" G_GINT64_FORMAT, json_object_get_int_member (e, "post"));
-          {
-            g_auto(GStrv) parts = g_strsplit (json_object_get_string_member (e, "detail"), "\"", -1);
-
-            detail = g_strjoinv ("\"\"", parts);
-          }
-          g_string_append_printf (csv, ",\"%s\",%s,%s\r\n", detail,
-                                  json_object_get_string_member (e, "prev_hash"),
-                                  json_object_get_string_member (e, "hash"));
-        }
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, "text/csv", SOUP_MEMORY_TAKE, csv->str, csv->len);
-      g_string_free (csv, FALSE);
+      soup_server_message_set_response (msg, "text/csv", SOUP_MEMORY_TAKE, csv, strlen (csv));
       return;
     }
 
@@ -824,15 +794,6 @@ optional_string (SoupServerMessage  *msg,
   return TRUE;
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
 static void
 handle_decision (CsQueueServer     *self,
                  SoupServerMessage *msg,
@@ -874,7 +835,7 @@ handle_decision (CsQueueServer     *self,
     }
   else if (strcmp (verb, "reject") == 0)
     {
-      if (is_blank (comment))
+      if (cs_utf8_is_blank (comment))
         {
           reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "comment-required",
                        "Say why the post is rejected, so its author can put it right.");

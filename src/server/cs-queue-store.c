@@ -1039,6 +1039,48 @@ cs_queue_store_list_audit (CsQueueStore  *self,
   return g_steal_pointer (&entries);
 }
 
+static void
+append_quoted (GString    *csv,
+               const char *text)
+{
+  g_string_append_c (csv, '"');
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (csv, '"');
+      g_string_append_c (csv, *p);
+    }
+  g_string_append_c (csv, '"');
+}
+
+char *
+cs_audit_to_csv (JsonArray *entries)
+{
+  GString *csv = g_string_new ("seq,at,school,actor,action,post,detail,prev_hash,hash\r\n");
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *e = json_array_get_object_element (entries, i);
+      g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (json_object_get_int_member (e, "at"));
+      g_autofree char *at_text = g_date_time_format_iso8601 (at);
+
+      g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%s,", json_object_get_int_member (e, "seq"), at_text);
+      append_quoted (csv, json_object_get_string_member (e, "school"));
+      g_string_append_c (csv, ',');
+      append_quoted (csv, json_object_get_string_member (e, "actor"));
+      g_string_append_c (csv, ',');
+      append_quoted (csv, json_object_get_string_member (e, "action"));
+      if (json_object_get_null_member (e, "post"))
+        g_string_append (csv, ",,");
+      else
+        g_string_append_printf (csv, ",%" G_GINT64_FORMAT ",", json_object_get_int_member (e, "post"));
+      append_quoted (csv, json_object_get_string_member (e, "detail"));
+      g_string_append_printf (csv, ",%s,%s\r\n", json_object_get_string_member (e, "prev_hash"),
+                              json_object_get_string_member (e, "hash"));
+    }
+  return g_string_free (csv, FALSE);
+}
+
 gboolean
 cs_queue_store_verify_audit (CsQueueStore  *self,
                              GError       **error)

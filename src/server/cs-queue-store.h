@@ -201,6 +201,9 @@ gboolean      cs_queue_store_transition    (CsQueueStore       *self,
 JsonArray    *cs_queue_store_list_audit    (CsQueueStore  *self,
                                             const char    *school,
                                             GError       **error);
+/* @entries as CSV for a data protection officer's spreadsheet: a header,
+ * then one CRLF line each, times in ISO 8601 UTC. */
+char         *cs_audit_to_csv              (JsonArray     *entries);
 /* Recomputes the chain: FALSE with the first bad entry named in @error
  * when an entry was edited, removed or inserted. */
 gboolean      cs_queue_store_verify_audit  (CsQueueStore  *self,

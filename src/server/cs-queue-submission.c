@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cs-platform.h"
+#include "cs-unicode-private.h"
 
 G_DEFINE_QUARK (cs-submission-error-quark, cs_submission_error)
 
@@ -87,15 +88,6 @@ cs_submission_parse_json (GBytes      *body,
     return fail (error, CS_SUBMISSION_ERROR_MALFORMED, "The %s is not valid JSON: %s", what, local->message), NULL;
 
   return json_node_ref (json_parser_get_root (parser));
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
 }
 
 static const char *
@@ -299,7 +291,7 @@ parse_post_object (JsonNode    *root,
           if (g_utf8_strlen (alt, -1) > CS_SUBMISSION_MAX_ALT_CHARS)
             return fail (error, CS_SUBMISSION_ERROR_INVALID, "“%s” is longer than %d characters.",
                          field, CS_SUBMISSION_MAX_ALT_CHARS), NULL;
-          if (is_blank (alt))
+          if (cs_utf8_is_blank (alt))
             return fail (error, CS_SUBMISSION_ERROR_INVALID,
                          "“%s” is empty: every photo needs a description.", field), NULL;
           photo->alt = g_strdup (alt);
