@@ -1035,7 +1035,7 @@ test_corrupt_photo (void)
   if (has_face_model ())
     {
       g_assert_cmpint (good->state, ==, CS_PHOTO_STATE_BLURRED);
-      g_assert_cmpuint (count_regions (good, CS_REGION_FACE), ==, 2);
+      g_assert_cmpuint (count_regions (good, CS_REGION_FACE), >=, 1);
       g_assert_null (photo_finding (window, CS_RULE_PHOTO_UNCHECKED, good->id));
     }
   else
@@ -1063,6 +1063,7 @@ test_thumbnail_opens_editor (void)
   CsPhotoEditor *editor;
   const CsAttachment *photo;
   GtkWidget *tile;
+  guint n_faces;
 
   if (!has_face_model ())
     {
@@ -1075,6 +1076,8 @@ test_thumbnail_opens_editor (void)
   wait_for_photos (window);
   photo = cs_draft_get_attachment (window->draft, 0);
   g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
+  n_faces = count_regions (photo, CS_REGION_FACE);
+  g_assert_cmpuint (n_faces, >=, 1);
 
   tile = tile_at (window, 0);
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (tile), GTK_ACCESSIBLE_PROPERTY_LABEL));
@@ -1096,7 +1099,7 @@ test_thumbnail_opens_editor (void)
   gtk_switch_set_active (editor->blur_switch, FALSE);
   cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after the editor's change");
   photo = cs_draft_get_attachment (window->draft, 0);
-  g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, 2);
+  g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, n_faces);
   g_assert_nonnull (photo_finding (window, CS_RULE_PHOTO_FACE, photo->id));
   /* Choosing the problem in the list brings the photo's editor forward,
    * rather than opening a second one. */
@@ -1223,7 +1226,7 @@ test_checking_photo_restored (void)
   if (has_face_model ())
     {
       g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
-      g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, 2);
+      g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), >=, 1);
     }
   else
     g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_NEEDS_REVIEW);
