@@ -12,6 +12,7 @@ struct _CsTestServer
   guint         port;
   gsize         max_body;
   guint         rate;
+  GTlsCertificate *certificate;
   GThread      *thread;
   GMainContext *context;
   GMainLoop    *loop;
@@ -31,7 +32,7 @@ server_thread (gpointer data)
   g_main_context_push_thread_default (t->context);
   server = cs_queue_server_new (t->store, CS_TEST_FACE_MODEL);
   cs_queue_server_set_limits (server, t->max_body, t->rate);
-  if (!cs_queue_server_listen (server, loopback, t->port, NULL, &error))
+  if (!cs_queue_server_listen (server, loopback, t->port, t->certificate, &error))
     g_error ("The test server cannot listen: %s", error->message);
 
   g_mutex_lock (&t->lock);
@@ -46,14 +47,16 @@ server_thread (gpointer data)
   return NULL;
 }
 
-CsTestServer *
-cs_test_server_start (CsQueueStore *store,
-                      guint         port,
-                      gsize         max_body,
-                      guint         rate_per_minute)
+static CsTestServer *
+start (CsQueueStore    *store,
+       guint            port,
+       gsize            max_body,
+       guint            rate_per_minute,
+       GTlsCertificate *certificate)
 {
   CsTestServer *t = g_new0 (CsTestServer, 1);
 
+  t->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   t->store = g_object_ref (store);
   t->port = port;
   t->max_body = max_body;
@@ -70,6 +73,22 @@ cs_test_server_start (CsQueueStore *store,
   g_mutex_unlock (&t->lock);
 
   return t;
+}
+
+CsTestServer *
+cs_test_server_start (CsQueueStore *store,
+                      guint         port,
+                      gsize         max_body,
+                      guint         rate_per_minute)
+{
+  return start (store, port, max_body, rate_per_minute, NULL);
+}
+
+CsTestServer *
+cs_test_server_start_tls (CsQueueStore    *store,
+                          GTlsCertificate *certificate)
+{
+  return start (store, 0, CS_QUEUE_SERVER_DEFAULT_MAX_BODY, CS_QUEUE_SERVER_DEFAULT_RATE, certificate);
 }
 
 guint
@@ -93,6 +112,7 @@ cs_test_server_stop (CsTestServer *t)
   g_main_loop_unref (t->loop);
   g_main_context_unref (t->context);
   g_object_unref (t->store);
+  g_clear_object (&t->certificate);
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->ready);
   g_free (t);

@@ -18,6 +18,9 @@ CsTestServer *cs_test_server_start    (CsQueueStore *store,
                                        guint         port,
                                        gsize         max_body,
                                        guint         rate_per_minute);
+/* As cs_test_server_start(), over HTTPS with @certificate. */
+CsTestServer *cs_test_server_start_tls (CsQueueStore    *store,
+                                        GTlsCertificate *certificate);
 guint         cs_test_server_get_port (CsTestServer *server);
 /* Stops listening, ends the thread and frees @server. */
 void          cs_test_server_stop     (CsTestServer *server);

@@ -428,6 +428,66 @@ test_review_round_trip (Fixture       *f,
   wait_until (&changes, 1);
 }
 
+/* A self-signed certificate for 127.0.0.1, as a school's own server
+ * might have, made with openssl for this test. */
+static GTlsCertificate *
+make_certificate (const char *dir)
+{
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                         "-keyout", key, "-out", cert, NULL };
+  int status;
+  GTlsCertificate *certificate;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  return certificate;
+}
+
+static void
+test_https_pinned (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GTlsCertificate) certificate = make_certificate (f->dir);
+  CsTestServer *tls = cs_test_server_start_tls (f->store, certificate);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/", cs_test_server_get_port (tls));
+  g_autoptr(CsQueueClient) trusting = cs_queue_client_new (url, f->head);
+  g_autoptr(CsQueueClient) wary = cs_queue_client_new (url, f->head);
+  g_autoptr(GAsyncResult) ok = NULL;
+  g_autoptr(GAsyncResult) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autoptr(JsonArray) none = NULL;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      cs_test_server_stop (tls);
+      g_test_fail_printf ("TLS is not available: install glib-networking");
+      return;
+    }
+
+  cs_queue_client_pin_certificate (trusting, certificate);
+  cs_queue_client_list_async (trusting, NULL, NULL, store_result_cb, &ok);
+  posts = cs_queue_client_list_finish (trusting, wait_for_result (&ok), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (posts);
+
+  /* Without the pin, a self-signed certificate is not trusted. */
+  cs_queue_client_list_async (wary, NULL, NULL, store_result_cb, &refused);
+  none = cs_queue_client_list_finish (wary, wait_for_result (&refused), &error);
+  g_assert_null (none);
+  g_assert_error (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_NETWORK);
+
+  cs_test_server_stop (tls);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +502,7 @@ main (int   argc,
   ADD ("/client/outbox/keeps-what-is-refused", test_outbox_refused);
   ADD ("/client/retry/same-submission-twice", test_same_submission_twice);
   ADD ("/client/review/round-trip", test_review_round_trip);
+  ADD ("/client/https/pinned-certificate", test_https_pinned);
 #undef ADD
 
   return g_test_run ();
