@@ -1178,6 +1178,11 @@ test_photo_finding_blocks_submit (void)
   g_assert_true (gtk_widget_has_focus (alt_view));
   /* The preview shows the faces as they will be posted: blurred. */
   g_free (cs_test_screenshot (gtk_widget_get_ancestor (alt_view, GTK_TYPE_POPOVER), "composer-photo-alt-text"));
+  /* Spaces are no description. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (alt_view)), "   ", -1);
+  cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after blank alt text");
+  g_assert_nonnull (photo_finding (window, CS_RULE_ALT_TEXT, photo->id));
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (alt_view)),
                             "Two players reach for a basketball in a corridor.", -1);
   cs_test_wait_for (check_done, window, CHECK_TIMEOUT_MS, "the check after the alt text");

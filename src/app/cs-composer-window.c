@@ -198,6 +198,12 @@ cs_composer_window_update_submit (CsComposerWindow *self)
         alt_missing = TRUE;
       }
 
+  /* Alt text of nothing but spaces is no description either. */
+  if (reason == NULL && n_errors > 0)
+    reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem must be fixed before the post can be approved",
+                                           "%u problems must be fixed before the post can be approved", n_errors),
+                              n_errors);
+
   g_free (self->submit_blocker);
   self->submit_blocker = g_strdup (reason);
 
