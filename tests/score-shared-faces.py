@@ -1,2 +1,74 @@
 #!/usr/bin/env python3
-print("1..0 # SKIP not written yet")
+# score-shared-faces.py: scores the face detector on ../shared's development photos
+#
+# Copyright 2026 The Countersign authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   score-shared-faces.py DETECT_FACES MODEL SHARED_DEV_DIR SCORE_FACES_PY
+#
+# Runs detect-faces over the folder at the detector's default threshold,
+# scores the boxes with score_faces.py, and reports as TAP against the
+# target from the issue: recall at IoU 0.5 of at least 0.90 with at most 3
+# false positives a photo. The figures are in the lines either way.
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+RECALL_TARGET = 0.90
+FP_TARGET = 3.0
+
+
+def main(argv):
+    if len(argv) != 5:
+        print('usage: score-shared-faces.py DETECT_FACES MODEL SHARED_DEV_DIR SCORE_FACES_PY',
+              file=sys.stderr)
+        return 2
+    detect_faces, model, dev_dir, score_faces = argv[1:]
+    annotations = os.path.join(dev_dir, 'faces.json')
+
+    print('1..2')
+
+    with tempfile.NamedTemporaryFile('w+', suffix='.json') as detections:
+        run = subprocess.run([detect_faces, model, dev_dir],
+                             stdout=detections, stderr=subprocess.PIPE, text=True)
+        threshold = float('nan')
+        for line in run.stderr.splitlines():
+            print('# ' + line)
+            m = re.search(r'at threshold ([0-9.]+)', line)
+            if m:
+                threshold = float(m.group(1))
+        if run.returncode != 0:
+            print('not ok 1 - detect-faces exited with %d' % run.returncode)
+            print('not ok 2 - no detections to score')
+            return 0
+        score = subprocess.run([sys.executable, score_faces, annotations, detections.name],
+                               capture_output=True, text=True)
+
+    figures = {}
+    for line in score.stdout.splitlines():
+        print('# ' + line)
+        m = re.match(r'(recall@0\.[35]|fp_per_image@0\.[35])=([0-9.]+)', line)
+        if m:
+            figures[m.group(1)] = float(m.group(2))
+    if score.returncode != 0 or 'recall@0.5' not in figures or 'fp_per_image@0.5' not in figures:
+        print('# ' + score.stderr.strip().replace('\n', '\n# '))
+        print('not ok 1 - score_faces.py failed')
+        print('not ok 2 - score_faces.py failed')
+        return 0
+
+    recall = figures['recall@0.5']
+    fps = figures['fp_per_image@0.5']
+    print('%s 1 - recall@0.5 %.4f >= %.2f at threshold %.2f (recall@0.3 %.4f)'
+          % ('ok' if recall >= RECALL_TARGET else 'not ok', recall, RECALL_TARGET,
+             threshold, figures.get('recall@0.3', float('nan'))))
+    print('%s 2 - fp_per_image@0.5 %.3f <= %.1f at threshold %.2f (fp_per_image@0.3 %.3f)'
+          % ('ok' if fps <= FP_TARGET else 'not ok', fps, FP_TARGET,
+             threshold, figures.get('fp_per_image@0.3', float('nan'))))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
