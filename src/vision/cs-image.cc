@@ -345,10 +345,11 @@ cs_image_save_jpeg (const CsImage  *image,
     return FALSE;
 
   /* CONSISTENT writes a temporary file beside @path and renames it over,
-   * so a reader (or an upload) never sees half a photo. */
+   * so a reader (or an upload) never sees half a photo. Photos of
+   * children are readable by their owner only. */
   data = (const char *) g_bytes_get_data (bytes, &len);
   if (g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                0666, &local_error))
+                                0600, &local_error))
     return TRUE;
 
   name = g_filename_display_basename (path);
