@@ -792,6 +792,23 @@ open_window_on_new_draft (const char *text)
 }
 
 /* The two faces are found, stored in the draft and blurred by default. */
+/* Whether a face region covers most of @face. */
+static gboolean
+face_found (const CsAttachment *photo,
+            const CsRect       *face)
+{
+  for (guint i = 0; i < photo->regions->len; i++)
+    {
+      const CsPhotoRegion *region = g_ptr_array_index (photo->regions, i);
+      double w = MIN (face->x + face->w, region->rect.x + region->rect.w) - MAX (face->x, region->rect.x);
+      double h = MIN (face->y + face->h, region->rect.y + region->rect.h) - MAX (face->y, region->rect.y);
+
+      if (region->kind == CS_REGION_FACE && w > 0 && h > 0 && w * h >= 0.5 * face->w * face->h)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_photo_faces_found (void)
 {
@@ -823,7 +840,11 @@ test_photo_faces_found (void)
   g_assert_true (photo->faces_checked);
   g_assert_cmpint (photo->width, ==, 640);
   g_assert_cmpint (photo->height, ==, 480);
-  g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), ==, 2);
+  /* Both players' faces are found; the detector may also box the back of
+   * the right one's head, which is blurred all the same. */
+  g_assert_cmpuint (count_regions (photo, CS_REGION_FACE), >=, 2);
+  g_assert_true (face_found (photo, &(CsRect) { 72, 92, 32, 42 }));
+  g_assert_true (face_found (photo, &(CsRect) { 512, 58, 42, 64 }));
   for (guint i = 0; i < photo->regions->len; i++)
     g_assert_false (((CsPhotoRegion *) g_ptr_array_index (photo->regions, i))->clear);
   g_assert_cmpint (photo->state, ==, CS_PHOTO_STATE_BLURRED);
