@@ -644,6 +644,17 @@ test_body_too_large (Fixture       *f,
   r = send_message (f, msg, f->staff);
   g_assert_cmpuint (r->status, ==, 413);
   g_assert_cmpstr (member (r, "error"), ==, "too-large");
+
+  /* The same anywhere else on the server, before the body is read. */
+  {
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/elsewhere", f->port);
+    SoupMessage *other = soup_message_new ("POST", url);
+    g_autoptr(Reply) r2 = NULL;
+
+    soup_message_set_request_body_from_bytes (other, "application/json", body);
+    r2 = send_message (f, other, NULL);
+    g_assert_cmpuint (r2->status, ==, 413);
+  }
 }
 
 static void

@@ -19,6 +19,9 @@
 
 #define API_PREFIX "/api/v1"
 
+/* Callers remembered by the rate limit before idle ones are forgotten. */
+#define MAX_BUCKETS 10000
+
 /* RFC 6585; libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
 
@@ -380,6 +383,19 @@ rate_limited (CsQueueServer     *self,
 
   if (bucket == NULL)
     {
+      /* Callers are users and, before signing in, addresses: bound the
+       * table against a flood of new addresses by forgetting those whose
+       * buckets have filled up again, which lose nothing by it. */
+      if (g_hash_table_size (self->buckets) >= MAX_BUCKETS)
+        {
+          GHashTableIter iter;
+          RateBucket *old;
+
+          g_hash_table_iter_init (&iter, self->buckets);
+          while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &old))
+            if (old->tokens + (now - old->updated) / 60e6 * self->rate_per_minute >= capacity)
+              g_hash_table_iter_remove (&iter);
+        }
       bucket = g_new0 (RateBucket, 1);
       bucket->tokens = capacity;
       bucket->updated = now;
@@ -975,6 +991,11 @@ handle_login (CsQueueServer     *self,
       reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "Give “school”, “username” and “password”.");
       return;
     }
+  if (strlen (school) > 200 || strlen (name) > 200 || strlen (password) > 1024)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "The school, user name or password is too long.");
+      return;
+    }
 
   token = cs_queue_store_login (self->store, school, name, password, &user);
   if (token == NULL)
@@ -1186,6 +1207,9 @@ cs_queue_server_listen (CsQueueServer    *self,
   soup_server_add_early_handler (self->server, API_PREFIX "/events", early_handler_cb, self, NULL);
   soup_server_add_handler (self->server, API_PREFIX "/events", handler_cb, self, NULL);
   soup_server_add_websocket_handler (self->server, API_PREFIX "/events", NULL, NULL, websocket_cb, self, NULL);
+  /* Requests for any other path are refused too, but their bodies must
+   * still be bounded before libsoup reads them. */
+  soup_server_add_early_handler (self->server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
 
   where = g_inet_socket_address_new (address, port);
