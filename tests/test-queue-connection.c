@@ -345,6 +345,43 @@ test_local_reopen (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (posts), ==, 1);
 }
 
+static gboolean
+has_file_starting (const char *dir,
+                   const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_local_lost_tokens (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CsQueueConnection) first = open_local (f);
+  g_autoptr(CsQueueConnection) second = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tokens_path = local_file (f, "tokens.json");
+  g_autofree char *queue_dir = g_build_filename (f->dir, "local-queue", NULL);
+
+  submit (f, first, "Our netball team won the county cup.");
+  g_assert_finalize_object (g_steal_pointer (&first));
+
+  /* Without its tokens the database opens for nobody: a new one is made,
+   * and the old one is kept beside it, not deleted. */
+  g_assert_cmpint (g_unlink (tokens_path), ==, 0);
+  second = open_local (f);
+  g_assert_true (has_file_starting (queue_dir, "queue.db.unreachable-"));
+  posts = list_posts (cs_queue_connection_get_client (second, TRUE), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 0);
+}
+
 static void
 test_local_restarts (Fixture       *f,
                      gconstpointer  data)
@@ -512,6 +549,14 @@ test_remote_without_token (Fixture       *f,
   connection = open_connection (f, CS_TEST_QUEUE_EXECUTABLE, "ftp://queue.school.example", tokens, &error);
   g_assert_null (connection);
   g_assert_error (error, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS);
+  g_clear_error (&error);
+
+  /* A token is never sent unencrypted off this computer, even if kept. */
+  store_token (tokens, "http://queue.school.example", r.staff);
+  connection = open_connection (f, CS_TEST_QUEUE_EXECUTABLE, "http://queue.school.example", tokens, &error);
+  g_assert_null (connection);
+  g_assert_error (error, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS);
+  g_assert_nonnull (strstr (error->message, "https://"));
 
   remote_stop (&r);
 }
@@ -577,6 +622,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/connection/local/submit-and-approve", test_local_submit_and_approve);
   ADD ("/connection/local/reopen-keeps-database-and-tokens", test_local_reopen);
+  ADD ("/connection/local/lost-tokens-set-the-database-aside", test_local_lost_tokens);
   ADD ("/connection/local/restarts-a-killed-queue", test_local_restarts);
   ADD ("/connection/local/gives-up-after-repeated-deaths", test_local_gives_up);
   ADD ("/connection/local/missing-executable", test_local_missing_executable);

@@ -24,6 +24,9 @@
 #define STEADY_SECONDS 60
 /* How long a stopped queue gets to finish its writes before it is killed. */
 #define STOP_GRACE_SECONDS 5
+/* A queue that has not said where it listens by then is stuck, not slow:
+ * even loading the face model takes a few seconds. */
+#define STARTUP_SECONDS 60
 
 #define LISTENING_PREFIX "Listening on "
 
@@ -64,6 +67,8 @@ struct _CsQueueConnection
   GSubprocess      *child;
   GDataInputStream *child_out;
   gboolean          child_ready;
+  guint             startup_source;
+  gboolean          startup_timed_out;
   GTask            *starting;     /* the open waiting for the first start */
   Tokens           *tokens;       /* until the clients are made */
   guint             port;         /* kept on restarts, since the clients hold the URL */
@@ -133,6 +138,7 @@ cs_queue_connection_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->restart_source, g_source_remove);
+  g_clear_handle_id (&self->startup_source, g_source_remove);
   if (self->child != NULL)
     stop_child (self->child);
   g_clear_object (&self->child);
@@ -379,6 +385,7 @@ prepare_thread (GTask        *task,
 {
   Prepare *prepare = data;
   g_autofree char *tokens_path = g_build_filename (prepare->queue_dir, "tokens.json", NULL);
+  g_autofree char *database = g_build_filename (prepare->queue_dir, "queue.db", NULL);
   g_autoptr(Tokens) tokens = NULL;
   GError *error = NULL;
 
@@ -390,13 +397,19 @@ prepare_thread (GTask        *task,
                                "The folder %s could not be made: %s", prepare->queue_dir, g_strerror (saved));
       return;
     }
+  /* It may have been made before, by hand or by an older version. */
+  g_chmod (prepare->queue_dir, 0700);
   if (!write_config (prepare->queue_dir, prepare->face_model, 0, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
+  /* Tokens without their database open nothing: the queue would make an
+   * empty one that knows neither account. */
   tokens = load_tokens (tokens_path);
+  if (tokens != NULL && !g_file_test (database, G_FILE_TEST_EXISTS))
+    g_clear_pointer (&tokens, tokens_free);
   if (tokens == NULL)
     {
       const char * const school[] = { "school", "add", "local", "This computer", NULL };
@@ -463,6 +476,7 @@ child_lost (CsQueueConnection *self,
 
   g_clear_object (&self->child);
   g_clear_object (&self->child_out);
+  g_clear_handle_id (&self->startup_source, g_source_remove);
   self->child_ready = FALSE;
 
   if (self->starting != NULL)
@@ -508,6 +522,7 @@ child_ready (CsQueueConnection *self,
       return;
     }
 
+  g_clear_handle_id (&self->startup_source, g_source_remove);
   self->child_ready = TRUE;
   self->ready_time = g_get_monotonic_time ();
   self->port = g_uri_get_port (uri);
@@ -542,13 +557,17 @@ line_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* A child that has since been replaced. */
-  if (G_INPUT_STREAM (source) != G_INPUT_STREAM (self->child_out))
+  if ((gpointer) source != (gpointer) self->child_out)
     return;
 
   if (line == NULL)
     {
       /* Once it listens, its exit is seen by wait_cb() instead. */
-      if (!self->child_ready)
+      if (self->startup_timed_out)
+        child_lost (self, g_error_new (CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_LOCAL_QUEUE,
+                                       "The approval queue on this computer did not start within %d seconds.",
+                                       STARTUP_SECONDS));
+      else if (!self->child_ready)
         {
           g_autofree char *why = log_tail (self);
 
@@ -596,6 +615,18 @@ wait_cb (GObject      *source,
     }
 }
 
+/* Killing it ends its output, and line_cb() takes it from there. */
+static gboolean
+startup_timeout_cb (gpointer data)
+{
+  CsQueueConnection *self = data;
+
+  self->startup_source = 0;
+  self->startup_timed_out = TRUE;
+  g_subprocess_force_exit (self->child);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 start_child (CsQueueConnection *self)
 {
@@ -623,6 +654,8 @@ start_child (CsQueueConnection *self)
       return;
     }
   self->child_ready = FALSE;
+  self->startup_timed_out = FALSE;
+  self->startup_source = g_timeout_add_seconds (STARTUP_SECONDS, startup_timeout_cb, self);
   self->child_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->child));
   g_data_input_stream_read_line_async (self->child_out, G_PRIORITY_DEFAULT, self->cancellable, line_cb, self);
   g_subprocess_wait_async (self->child, self->cancellable, wait_cb, self);
@@ -685,6 +718,22 @@ token_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Plain http only to this computer, as the server itself insists. */
+static gboolean
+is_safe_address (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *host;
+
+  if (uri == NULL)
+    return FALSE;
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") == 0)
+    return TRUE;
+  host = g_uri_get_host (uri);
+  return g_strcmp0 (host, "127.0.0.1") == 0 || g_strcmp0 (host, "::1") == 0 ||
+         g_strcmp0 (host, "localhost") == 0;
+}
+
 void
 cs_queue_connection_open_async (CsQueueConnection   *self,
                                 const char          *server_url,
@@ -725,6 +774,13 @@ cs_queue_connection_open_async (CsQueueConnection   *self,
       g_task_return_new_error (task, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS,
                                "“%s” is not the address of an approval queue; it should look like "
                                "https://queue.school.example.", server_url);
+      return;
+    }
+  if (!is_safe_address (url))
+    {
+      g_task_return_new_error (task, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS,
+                               "%s must start with https://: sign-in tokens and pupils' photos must not "
+                               "cross a network unencrypted.", server_url);
       return;
     }
   if (tokens == NULL)

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS,  /* the setting is not an http(s) address */
+  CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS,  /* not an https address (http only to this computer) */
   CS_QUEUE_CONNECTION_ERROR_NO_TOKEN,     /* sign in to this server first */
   CS_QUEUE_CONNECTION_ERROR_LOCAL_QUEUE,  /* the queue on this computer would not start or stay up */
 } CsQueueConnectionError;
