@@ -259,9 +259,16 @@ server_thread (gpointer data)
       g_autoptr(GSocketAddress) where = g_inet_socket_address_new (loopback, 0);
       g_autoslist(GUri) uris = NULL;
 
+      g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, &error);
+
+      /* The same listen backlog as the queue's, so the two differ only in
+       * what their handlers do. */
       bare = soup_server_new (NULL, NULL);
       soup_server_add_handler (bare, NULL, constant_cb, NULL, NULL);
-      if (!soup_server_listen (bare, where, 0, &error))
+      g_socket_set_listen_backlog (socket, 1024);
+      if (!g_socket_bind (socket, where, TRUE, &error) || !g_socket_listen (socket, &error) ||
+          !soup_server_listen_socket (bare, socket, 0, &error))
         g_error ("%s", error->message);
       uris = soup_server_get_uris (bare);
       port = g_uri_get_port (uris->data);

@@ -19,6 +19,9 @@
 
 #define API_PREFIX "/api/v1"
 
+/* Connections the kernel holds for us before we accept them. */
+#define LISTEN_BACKLOG 1024
+
 /* Callers remembered by the rate limit before idle ones are forgotten. */
 #define MAX_BUCKETS 10000
 
@@ -1181,6 +1184,7 @@ cs_queue_server_listen (CsQueueServer    *self,
                         GError          **error)
 {
   g_autoptr(GSocketAddress) where = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoslist(GUri) uris = NULL;
 
   g_return_val_if_fail (CS_IS_QUEUE_SERVER (self), FALSE);
@@ -1212,8 +1216,19 @@ cs_queue_server_listen (CsQueueServer    *self,
   soup_server_add_early_handler (self->server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
 
+  /* The socket is made here rather than by soup_server_listen() for its
+   * backlog: GSocket's default of 10 drops the connections a whole staff
+   * room opens at once, and each dropped one waits a second to try again. */
   where = g_inet_socket_address_new (address, port);
-  if (!soup_server_listen (self->server, where, certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    {
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, where, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->server, socket, certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_clear_object (&self->server);
       return FALSE;

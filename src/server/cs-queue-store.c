@@ -171,6 +171,7 @@ static const char sqlite_schema[] =
   "  comment TEXT, approved_hash TEXT,"
   "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
   "CREATE INDEX IF NOT EXISTS posts_by_school ON posts (school, state, id);"
+  "CREATE INDEX IF NOT EXISTS posts_by_author ON posts (author, id);"
   "CREATE TABLE IF NOT EXISTS photos ("
   "  post INTEGER NOT NULL REFERENCES posts(id), position INTEGER NOT NULL,"
   "  jpeg BLOB NOT NULL, alt TEXT NOT NULL, tags TEXT NOT NULL,"
@@ -204,6 +205,7 @@ static const char postgres_schema[] =
   "  comment TEXT, approved_hash TEXT,"
   "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
   "CREATE INDEX IF NOT EXISTS posts_by_school ON posts (school, state, id);"
+  "CREATE INDEX IF NOT EXISTS posts_by_author ON posts (author, id);"
   "CREATE TABLE IF NOT EXISTS photos ("
   "  post BIGINT NOT NULL REFERENCES posts(id), position INTEGER NOT NULL,"
   "  jpeg BYTEA NOT NULL, alt TEXT NOT NULL, tags TEXT NOT NULL,"
@@ -938,22 +940,73 @@ cs_queue_store_list_posts (CsQueueStore  *self,
 {
   g_autoptr(CsDbRows) rows = NULL;
   g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_queue_post_free);
+  g_autoptr(GString) where = NULL;
+  g_autofree char *sql = NULL;
+  CsDbValue params[5];
+  guint n;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
+  /* Only the conditions asked for are in the query, so that each can use
+   * its index: "everything of the school's" and "one author's" are
+   * different plans. */
+  n = 0;
+  where = g_string_new (" WHERE p.school = ?");
+  params[n++] = CS_DB_P_TEXT (school);
+  if (author != 0)
+    {
+      g_string_append (where, " AND p.author = ?");
+      params[n++] = CS_DB_P_INT (author);
+    }
+  if (state >= 0)
+    {
+      g_string_append (where, " AND p.state = ?");
+      params[n++] = CS_DB_P_TEXT (cs_post_state_to_string (state));
+    }
+  params[n] = CS_DB_P_END;
+  sql = g_strconcat ("SELECT " POST_COLUMNS, where->str, " ORDER BY p.id DESC LIMIT 500", NULL);
+
   g_mutex_lock (&self->lock);
-  rows = query (self, "SELECT " POST_COLUMNS " WHERE p.school = ?1"
-                      " AND (?2 = 0 OR p.author = ?2) AND (CAST (?3 AS TEXT) IS NULL OR p.state = CAST (?3 AS TEXT))"
-                      " ORDER BY p.id DESC LIMIT 500",
-                (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_INT (author),
-                                state >= 0 ? CS_DB_P_TEXT (cs_post_state_to_string (state)) : CS_DB_P_NULL,
-                                CS_DB_P_END },
-                "list the posts", error);
+  rows = query (self, sql, params, "list the posts", error);
   for (guint r = 0; rows != NULL && r < cs_db_rows_count (rows); r++)
     g_ptr_array_add (posts, post_from_row (rows, r));
-  for (guint i = 0; rows != NULL && ok && i < posts->len; i++)
-    ok = load_photos_locked (self, g_ptr_array_index (posts, i), FALSE, error);
+
+  /* The photos' descriptions of all of them in one query, not one each:
+   * with PostgreSQL over a network each query is a round trip. */
+  if (rows != NULL && posts->len > 0)
+    {
+      g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr(CsDbRows) photos = NULL;
+
+      for (guint i = 0; i < posts->len; i++)
+        {
+          CsQueuePost *post = g_ptr_array_index (posts, i);
+
+          g_hash_table_insert (by_id, &post->id, post);
+        }
+      g_autofree char *photo_sql = g_strconcat ("SELECT ph.post, ph.alt, ph.tags FROM photos ph"
+                                                " JOIN posts p ON p.id = ph.post", where->str,
+                                                " AND p.id >= ? ORDER BY ph.post, ph.position", NULL);
+
+      params[n++] = CS_DB_P_INT (((CsQueuePost *) g_ptr_array_index (posts, posts->len - 1))->id);
+      params[n] = CS_DB_P_END;
+      photos = query (self, photo_sql, params, "list the photos", error);
+      ok = photos != NULL;
+      for (guint r = 0; ok && r < cs_db_rows_count (photos); r++)
+        {
+          gint64 id = cs_db_rows_int (photos, r, 0);
+          CsQueuePost *post = g_hash_table_lookup (by_id, &id);
+          CsQueuePhoto *photo;
+
+          if (post == NULL)
+            continue;
+          photo = g_new0 (CsQueuePhoto, 1);
+          photo->alt = g_strdup (cs_db_rows_text (photos, r, 1));
+          photo->tags_json = g_strdup (cs_db_rows_text (photos, r, 2));
+          g_ptr_array_add (post->photos, photo);
+        }
+    }
   g_mutex_unlock (&self->lock);
 
   return rows != NULL && ok ? g_steal_pointer (&posts) : NULL;
