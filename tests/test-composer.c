@@ -497,6 +497,17 @@ shortcuts_window_shown (gpointer data)
   return find_shortcuts_window () != NULL;
 }
 
+/* Submit has been pressed: the post is being prepared or is in the outbox
+ * (the window has moved on to a new, empty draft). */
+static gboolean
+submission_started (gpointer data)
+{
+  CsComposerWindow *window = data;
+
+  return window->submitting || g_hash_table_size (window->sending) > 0 ||
+         has_label_containing (GTK_WIDGET (window), "Sending to the headteacher");
+}
+
 /* Real key presses, through the X server: the bindings, not the actions. */
 static void
 test_keyboard_shortcuts (void)
@@ -522,7 +533,7 @@ test_keyboard_shortcuts (void)
   type_text (window, "Thanks to everyone who came on the trip.");
   g_assert_true (gtk_widget_is_sensitive (window->submit_button));
   cs_test_press_key (GTK_WIDGET (window), GDK_KEY_Return, GDK_CONTROL_MASK);
-  g_assert_true (has_label_containing (GTK_WIDGET (window), "Ready for approval"));
+  cs_test_wait_for (submission_started, window, 60000, "the post to be on its way");
 
   /* Ctrl+? shows every shortcut. */
   cs_test_press_key (GTK_WIDGET (window), GDK_KEY_question, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
@@ -791,7 +802,6 @@ open_window_on_new_draft (const char *text)
   return window;
 }
 
-/* The two faces are found, stored in the draft and blurred by default. */
 /* Whether a face region covers most of @face. */
 static gboolean
 face_found (const CsAttachment *photo,
@@ -809,6 +819,7 @@ face_found (const CsAttachment *photo,
   return FALSE;
 }
 
+/* The two faces are found, stored in the draft and blurred by default. */
 static void
 test_photo_faces_found (void)
 {
@@ -1628,6 +1639,70 @@ test_draft_survives_kill (void)
   close_window (window);
 }
 
+static gboolean
+draft_gone (gpointer data)
+{
+  g_autoptr(CsDraft) draft = cs_draft_store_load (cs_application_get_store (app), data, NULL);
+
+  return draft == NULL;
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* With no server set, Submit starts the queue on this computer, and the
+ * post reaches it: the head's account sees it waiting. */
+static void
+test_submit_reaches_queue (void)
+{
+  static const char text[] = "Year 5 sang beautifully at the harvest festival this morning.";
+  CsComposerWindow *window = open_window_on_new_draft (text);
+  g_autofree char *draft_id = g_strdup (cs_draft_get_id (window->draft));
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(CsQueueConnection) queue = NULL;
+  g_autoptr(JsonArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gtk_widget_is_sensitive (window->submit_button));
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.submit", NULL);
+  g_assert_false (gtk_widget_is_sensitive (window->submit_button));
+  g_assert_nonnull (strstr (cs_composer_window_get_submit_tooltip (window), "Sending"));
+
+  /* Once the queue has it, the draft it came from is gone and the window
+   * is on a new, empty one. */
+  cs_test_wait_for (draft_gone, draft_id, 90000, "the post to reach the queue");
+  g_assert_cmpstr (cs_draft_get_text (window->draft), ==, "");
+  g_assert_cmpstr (cs_draft_get_id (window->draft), !=, draft_id);
+  g_free (cs_test_screenshot (GTK_WIDGET (window), "composer-submitted"));
+
+  cs_application_open_queue_async (app, NULL, store_result_cb, &opened);
+  cs_test_wait_for (has_result, &opened, 10000, "the queue");
+  queue = cs_application_open_queue_finish (app, opened, &error);
+  g_assert_no_error (error);
+  g_assert_true (cs_queue_connection_is_local (queue));
+
+  cs_queue_client_list_async (cs_queue_connection_get_client (queue, TRUE), "pending", NULL, store_result_cb, &listed);
+  cs_test_wait_for (has_result, &listed, 10000, "the head's list");
+  pending = cs_queue_client_list_finish (cs_queue_connection_get_client (queue, TRUE), listed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (pending), >=, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (pending, 0), "text"), ==, text);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1691,6 +1766,7 @@ main (int   argc,
   g_test_add_func ("/ui/composer/drafts-list", test_drafts_list);
   g_test_add_func ("/ui/composer/navigation-and-narrow", test_navigation_and_narrow);
   g_test_add_func ("/ui/composer/keyboard-shortcuts", test_keyboard_shortcuts);
+  g_test_add_func ("/ui/composer/submit-reaches-queue", test_submit_reaches_queue);
   g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
   g_test_add_func ("/ui/composer/photo-faces-found", test_photo_faces_found);

@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "cs-application.h"
+
+#include "cs-token-store-memory.h"
 #include "cs-composer-window.h"
 #include "cs-preferences-window.h"
 
@@ -21,6 +23,11 @@ struct _CsApplication
   CsDraftStore   *store;
   /* Loads its models on first use, so it is made when a photo needs it. */
   CsPhotoAnalyser *analyser;
+  /* Opened on the first submission; NULL again when the setting changes. */
+  CsQueueConnection *queue;
+  gboolean           queue_ready;
+  GPtrArray         *queue_waiters;  /* GTask, while it opens */
+  CsTokenStore      *tokens;
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
@@ -130,6 +137,9 @@ cs_application_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->analyser);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->tokens);
+  g_clear_pointer (&self->queue_waiters, g_ptr_array_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cs_application_parent_class)->dispose (object);
@@ -246,4 +256,108 @@ cs_application_get_photo_analyser (CsApplication *self)
     self->analyser = cs_photo_analyser_new (CS_FACE_MODEL);
 
   return self->analyser;
+}
+
+/* The queue */
+
+static const char *
+queue_executable (void)
+{
+  const char *path = g_getenv ("COUNTERSIGN_QUEUE_EXECUTABLE");
+
+  if (path != NULL && *path != '\0')
+    return path;
+  /* Uninstalled, the app runs from the build tree beside its own queue. */
+  if (!g_file_test (CS_QUEUE_EXECUTABLE, G_FILE_TEST_IS_EXECUTABLE) &&
+      g_file_test (CS_BUILD_QUEUE_EXECUTABLE, G_FILE_TEST_IS_EXECUTABLE))
+    return CS_BUILD_QUEUE_EXECUTABLE;
+  return CS_QUEUE_EXECUTABLE;
+}
+
+static void
+queue_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CsApplication) self = user_data;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->queue_waiters);
+  g_autoptr(GError) error = NULL;
+
+  if (cs_queue_connection_open_finish (CS_QUEUE_CONNECTION (source), result, &error))
+    self->queue_ready = TRUE;
+  else if (self->queue == CS_QUEUE_CONNECTION (source))
+    g_clear_object (&self->queue);   /* the next submission tries again */
+
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_pointer (task, g_object_ref (source), g_object_unref);
+    }
+}
+
+static void
+queue_setting_changed_cb (CsApplication *self)
+{
+  /* Submissions already in the outbox stay there, sent by whichever queue
+   * they were written for when it is opened again. */
+  if (self->queue_waiters == NULL)
+    {
+      g_clear_object (&self->queue);
+      self->queue_ready = FALSE;
+    }
+}
+
+void
+cs_application_open_queue_async (CsApplication       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *data_dir = NULL;
+
+  g_return_if_fail (CS_IS_APPLICATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cs_application_open_queue_async);
+
+  if (self->queue != NULL && self->queue_ready)
+    {
+      g_task_return_pointer (task, g_object_ref (self->queue), g_object_unref);
+      return;
+    }
+  if (self->queue_waiters != NULL)
+    {
+      g_ptr_array_add (self->queue_waiters, g_steal_pointer (&task));
+      return;
+    }
+
+  if (self->tokens == NULL)
+    {
+      /* Tokens for a school's server go in the keyring in a later step;
+       * until then they live for the session only. */
+      self->tokens = cs_token_store_memory_new ();
+      g_signal_connect_swapped (self->settings, "changed::queue-server", G_CALLBACK (queue_setting_changed_cb), self);
+    }
+
+  data_dir = g_build_filename (g_get_user_data_dir (), "countersign", NULL);
+  server = g_settings_get_string (self->settings, "queue-server");
+  self->queue = cs_queue_connection_new (queue_executable (), data_dir, CS_FACE_MODEL);
+  self->queue_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->queue_waiters, g_steal_pointer (&task));
+  cs_queue_connection_open_async (self->queue, server, self->tokens, NULL, queue_opened_cb, g_object_ref (self));
+}
+
+CsQueueConnection *
+cs_application_open_queue_finish (CsApplication  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -11,6 +11,7 @@
 #include "cs-core.h"
 #include "cs-draft-store.h"
 #include "cs-photo-analyser.h"
+#include "cs-queue-connection.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,18 @@ CsDraftStore    *cs_application_get_store          (CsApplication *self);
 GSettings       *cs_application_get_settings       (CsApplication *self);
 /* The app's one photo analyser, made on first use; thread safe. */
 CsPhotoAnalyser *cs_application_get_photo_analyser (CsApplication *self);
+
+/* The approval queue of the "queue-server" setting (started on this
+ * computer when it is empty), opened on first use; its finish gives the
+ * connection (a new reference) or an error for the user. The connection is
+ * opened again after the setting changes. */
+void               cs_application_open_queue_async  (CsApplication       *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+CsQueueConnection *cs_application_open_queue_finish (CsApplication       *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 
 /* The demo data that comes with Countersign (data/demo), installed or not. */
 GFile         *cs_application_dup_demo_file (const char *name);

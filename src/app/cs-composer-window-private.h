@@ -67,6 +67,13 @@ struct _CsComposerWindow
   GPtrArray            *photo_findings; /* CsFinding, for the photos */
   GPtrArray            *editors;        /* CsPhotoEditor, open on this draft */
 
+  /* Submitting: TRUE while photos are blurred and the post is written to
+   * the outbox; then outbox key → the draft it came from, until sent. */
+  gboolean              submitting;
+  CsOutbox             *outbox;
+  GHashTable           *sending;
+  GHashTable           *told_waiting;   /* keys whose wait was announced */
+
   /* Main-thread time spent in the composer's own handlers, for bench/. */
   gint64                busy_usec;
 };
@@ -88,6 +95,10 @@ void        cs_composer_window_update_photo_findings (CsComposerWindow *self);
 /* The findings of attachment @id alone, for its state: a new array. */
 GPtrArray  *cs_composer_window_check_photo     (CsComposerWindow *self,
                                                 const CsAttachment *attachment);
+
+/* cs-composer-window-submit.c */
+/* Blurs the photos, puts the post in the outbox and sends it. */
+void        cs_composer_window_submit          (CsComposerWindow *self);
 
 /* cs-composer-window.c */
 void        cs_composer_window_update_submit   (CsComposerWindow *self);

@@ -177,7 +177,9 @@ cs_composer_window_update_submit (CsComposerWindow *self)
 
   gtk_text_buffer_get_bounds (self->buffer, &start, &end);
 
-  if (gtk_text_iter_equal (&start, &end))
+  if (self->submitting)
+    reason = g_strdup (_("Sending to the headteacher…"));
+  else if (gtk_text_iter_equal (&start, &end))
     reason = g_strdup (_("Write the post first"));
   else if (!cs_session_is_ready (self->session))
     reason = g_strdup (_("Still loading the dictionary and the roster…"));
@@ -929,9 +931,7 @@ submit_action (GtkWidget  *widget,
   CsComposerWindow *self = CS_COMPOSER_WINDOW (widget);
 
   save_now (self);
-  /* Sending to the headteacher's queue is the approval queue's work; until
-   * it is there the post waits, saved, with nothing left to fix. */
-  cs_composer_window_toast (self, _("Ready for approval. The draft is saved; sending it to the headteacher's queue comes with the approval queue."));
+  cs_composer_window_submit (self);
 }
 
 static void
@@ -1194,6 +1194,11 @@ cs_composer_window_finalize (GObject *object)
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_pointer (&self->ignored, g_hash_table_unref);
   g_clear_pointer (&self->submit_blocker, g_free);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->outbox);
+  g_clear_pointer (&self->sending, g_hash_table_unref);
+  g_clear_pointer (&self->told_waiting, g_hash_table_unref);
   g_clear_pointer (&self->counter_tooltip, g_free);
   g_clear_object (&self->analyser);
   g_clear_pointer (&self->photo_jobs, g_hash_table_unref);
@@ -1243,8 +1248,6 @@ cs_composer_window_class_init (CsComposerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "composer.attach", NULL, attach_action);
   gtk_widget_class_install_action (widget_class, "composer.dismiss-banner", NULL, dismiss_banner_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "composer.submit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "composer.submit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "composer.new-draft", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "composer.open-drafts", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "composer.attach", NULL);
@@ -1264,7 +1267,23 @@ cs_composer_window_init (CsComposerWindow *self)
   g_queue_init (&self->photo_queue);
   self->editors = g_ptr_array_new ();
   self->ignored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->told_waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->buffer = gtk_text_view_get_buffer (self->text_view);
+
+  /* Ctrl+Enter is caught on its way down to the text, which would
+   * otherwise take it as a new line before a window binding saw it. */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_alternative_trigger_new (
+                                                              gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                              gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                                                            gtk_named_action_new ("composer.submit")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
   gtk_text_buffer_set_enable_undo (self->buffer, TRUE);
   self->live = cs_live_check_new ();
 
