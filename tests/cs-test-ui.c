@@ -67,29 +67,30 @@ cs_test_screenshot (GtkWidget  *window,
   int width, height;
 
   /* Let layout and drawing catch up with the last change: wait for a frame
-   * painted after this call. */
-  {
-    gboolean painted = FALSE;
-    GdkFrameClock *clock;
-    gulong handler;
+   * painted after this call. On a busy machine the window can have nothing
+   * to show at that moment (a frame in between), so it tries a few frames. */
+  cs_test_wait_for ((CsTestCondition) gtk_widget_get_mapped, window, 5000, "the window to be shown");
+  for (int attempt = 0; node == NULL && attempt < 20; attempt++)
+    {
+      gboolean painted = FALSE;
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+      gulong handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_true), &painted);
 
-    cs_test_wait_for ((CsTestCondition) gtk_widget_get_mapped, window, 5000, "the window to be shown");
-    clock = gtk_widget_get_frame_clock (window);
-    handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_true), &painted);
-    gtk_widget_queue_draw (window);
-    cs_test_wait_for (is_true, &painted, 5000, "a frame to be painted");
-    g_signal_handler_disconnect (clock, handler);
-    cs_test_spin (50);
-  }
+      gtk_widget_queue_draw (window);
+      cs_test_wait_for (is_true, &painted, 5000, "a frame to be painted");
+      g_signal_handler_disconnect (clock, handler);
+      cs_test_spin (50);
 
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  g_assert_cmpint (width, >, 0);
+      width = gtk_widget_get_width (window);
+      height = gtk_widget_get_height (window);
+      g_assert_cmpint (width, >, 0);
 
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (window);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
