@@ -15,6 +15,7 @@
 
 #include "cs-composer-window-private.h"
 #include "cs-photo-editor-private.h"
+#include "cs-review-window.h"
 #include "cs-test-ui.h"
 
 static CsApplication *app;
@@ -1661,8 +1662,57 @@ has_result (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static CsReviewWindow *
+find_review_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CS_IS_REVIEW_WINDOW (window))
+        return CS_REVIEW_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+review_has_posts (gpointer data)
+{
+  CsReviewWindow *review = find_review_window ();
+
+  return review != NULL && !cs_review_window_is_busy (review) && cs_review_window_get_n_posts (review) > 0;
+}
+
+static gboolean
+review_has_fewer (gpointer data)
+{
+  CsReviewWindow *review = find_review_window ();
+
+  return !cs_review_window_is_busy (review) && cs_review_window_get_n_posts (review) < GPOINTER_TO_UINT (data);
+}
+
 /* With no server set, Submit starts the queue on this computer, and the
- * post reaches it: the head's account sees it waiting. */
+ * post reaches it: the head's account sees it waiting, and approves it in
+ * the review window. */
 static void
 test_submit_reaches_queue (void)
 {
@@ -1674,6 +1724,8 @@ test_submit_reaches_queue (void)
   g_autoptr(CsQueueConnection) queue = NULL;
   g_autoptr(JsonArray) pending = NULL;
   g_autoptr(GError) error = NULL;
+  CsReviewWindow *review;
+  guint waiting;
 
   g_assert_true (gtk_widget_is_sensitive (window->submit_button));
   gtk_widget_activate_action (GTK_WIDGET (window), "composer.submit", NULL);
@@ -1700,6 +1752,39 @@ test_submit_reaches_queue (void)
   g_assert_cmpuint (json_array_get_length (pending), >=, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (pending, 0), "text"), ==, text);
 
+  /* The head opens the queue from the menu, reads the post and approves it. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "review", NULL);
+  cs_test_wait_for (review_has_posts, NULL, 20000, "the review window to list the post");
+  review = find_review_window ();
+  g_assert_true (has_label_containing (GTK_WIDGET (review), text));
+  g_assert_true (has_label_containing (GTK_WIDGET (review), "From you"));
+  g_free (cs_test_screenshot (GTK_WIDGET (review), "review-pending"));
+
+  /* Rejecting needs a comment; approving does not. */
+  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (review), "_Reject")));
+  g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (review), "_Approve")));
+  /* The newest post is selected first: this one. (An earlier test may have
+   * left another waiting.) */
+  waiting = cs_review_window_get_n_posts (review);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review.approve", NULL));
+  cs_test_wait_for (review_has_fewer, GUINT_TO_POINTER (waiting), 20000, "the approved post to leave the list");
+  g_assert_false (has_label_containing (GTK_WIDGET (review), text));
+  g_free (cs_test_screenshot (GTK_WIDGET (review), "review-approved"));
+
+  /* The author's account sees it approved. */
+  {
+    g_autoptr(GAsyncResult) mine = NULL;
+    g_autoptr(JsonArray) approved = NULL;
+    CsQueueClient *author = cs_queue_connection_get_client (queue, FALSE);
+
+    cs_queue_client_list_async (author, "approved", NULL, store_result_cb, &mine);
+    cs_test_wait_for (has_result, &mine, 10000, "the author's list");
+    approved = cs_queue_client_list_finish (author, mine, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (approved), ==, 1);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (review));
   close_window (window);
 }
 

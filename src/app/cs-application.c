@@ -13,6 +13,7 @@
 #include "cs-token-store-memory.h"
 #include "cs-composer-window.h"
 #include "cs-preferences-window.h"
+#include "cs-review-window.h"
 
 struct _CsApplication
 {
@@ -199,8 +200,42 @@ quit_action (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+static void
+review_queue_opened_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  CsApplication *self = CS_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueConnection) queue = cs_application_open_queue_finish (self, result, &error);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  CsReviewWindow *window;
+
+  if (queue == NULL)
+    {
+      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("The Approval Queue Cannot Be Reached"),
+                                                                             error->message));
+
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  window = cs_review_window_new (GTK_APPLICATION (self), cs_queue_connection_get_client (queue, TRUE));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+review_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  cs_application_open_queue_async (CS_APPLICATION (user_data), NULL, review_queue_opened_cb, NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
+  { "review", review_action },
   { "about", about_action },
   { "quit", quit_action },
 };
