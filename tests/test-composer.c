@@ -1788,6 +1788,53 @@ test_submit_reaches_queue (void)
   close_window (window);
 }
 
+static gboolean
+review_shows_photo (gpointer data)
+{
+  CsReviewWindow *review = find_review_window ();
+
+  return review != NULL && cs_review_window_get_n_photos_shown (review) == 1;
+}
+
+/* A post with a photo: the review window shows the blurred copy the queue
+ * holds, never the original. */
+static void
+test_review_shows_photos (void)
+{
+  CsComposerWindow *window;
+  g_autofree char *draft_id = NULL;
+  CsReviewWindow *review;
+  const CsAttachment *photo;
+
+  if (!has_face_model ())
+    {
+      g_test_skip ("No face model: the queue refuses photos without one");
+      return;
+    }
+
+  window = open_window_on_new_draft ("Our basketball club played the town team this week.");
+  attach_photo (window, FACES_PHOTO);
+  wait_for_photos (window);
+  photo = cs_draft_get_attachment (window->draft, 0);
+  g_assert_true (cs_draft_set_alt_text (window->draft, photo->id, "Two players passing a basketball"));
+  cs_composer_window_update_submit (window);
+  g_assert_true (gtk_widget_is_sensitive (window->submit_button));
+
+  draft_id = g_strdup (cs_draft_get_id (window->draft));
+  gtk_widget_activate_action (GTK_WIDGET (window), "composer.submit", NULL);
+  cs_test_wait_for (draft_gone, draft_id, 90000, "the post and its photo to reach the queue");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "review", NULL);
+  cs_test_wait_for (review_has_posts, NULL, 20000, "the review window to list the post");
+  review = find_review_window ();
+  g_assert_true (has_label_containing (GTK_WIDGET (review), "Two players passing a basketball"));
+  cs_test_wait_for (review_shows_photo, NULL, 20000, "the blurred photo to be shown");
+  g_free (cs_test_screenshot (GTK_WIDGET (review), "review-photo"));
+
+  gtk_window_destroy (GTK_WINDOW (review));
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1852,6 +1899,7 @@ main (int   argc,
   g_test_add_func ("/ui/composer/navigation-and-narrow", test_navigation_and_narrow);
   g_test_add_func ("/ui/composer/keyboard-shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/ui/composer/submit-reaches-queue", test_submit_reaches_queue);
+  g_test_add_func ("/ui/composer/review-shows-photos", test_review_shows_photos);
   g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
   g_test_add_func ("/ui/composer/photo-faces-found", test_photo_faces_found);

@@ -29,10 +29,12 @@ struct _CsReviewWindow
   GtkLabel        *meta_label;
   GtkLabel        *text_label;
   GtkLabel        *photos_label;
+  GtkFlowBox      *photos_box;
   GtkEntry        *comment_entry;
 
   CsQueueClient   *client;
   GCancellable    *cancellable;
+  GCancellable    *photos_cancellable;  /* the shown post's photo fetches */
   JsonArray       *posts;      /* as listed */
   JsonObject      *selected;   /* one of @posts, or NULL */
   guint            busy;       /* requests running */
@@ -92,6 +94,70 @@ post_row (JsonObject *post)
   return row;
 }
 
+typedef struct
+{
+  CsReviewWindow *self;
+  GtkPicture     *picture;
+} PhotoFetch;
+
+static void
+photo_fetched_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PhotoFetch *fetch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = cs_queue_client_get_photo_finish (CS_QUEUE_CLIENT (source), result, &error);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (jpeg != NULL)
+    texture = gdk_texture_new_from_bytes (jpeg, &error);
+  if (texture != NULL)
+    gtk_picture_set_paintable (fetch->picture, GDK_PAINTABLE (texture));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_widget_set_tooltip_text (GTK_WIDGET (fetch->picture), error->message);
+
+  g_object_unref (fetch->picture);
+  g_object_unref (fetch->self);
+  g_free (fetch);
+}
+
+/* The photos as the queue holds them, blurred: what will be posted. */
+static void
+show_photos (CsReviewWindow *self,
+             JsonObject     *post,
+             JsonArray      *photos)
+{
+  GtkWidget *child;
+
+  if (self->photos_cancellable != NULL)
+    g_cancellable_cancel (self->photos_cancellable);
+  g_clear_object (&self->photos_cancellable);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photos_box))) != NULL)
+    gtk_flow_box_remove (self->photos_box, child);
+  if (post == NULL)
+    return;
+
+  self->photos_cancellable = g_cancellable_new ();
+  for (guint i = 0; i < json_array_get_length (photos); i++)
+    {
+      JsonObject *photo = json_array_get_object_element (photos, i);
+      GtkWidget *picture = gtk_picture_new ();
+      PhotoFetch *fetch = g_new0 (PhotoFetch, 1);
+
+      gtk_widget_set_size_request (picture, 160, 120);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_picture_set_alternative_text (GTK_PICTURE (picture), json_object_get_string_member (photo, "alt"));
+      gtk_widget_set_tooltip_text (picture, json_object_get_string_member (photo, "alt"));
+      gtk_flow_box_append (self->photos_box, picture);
+
+      fetch->self = g_object_ref (self);
+      fetch->picture = g_object_ref (GTK_PICTURE (picture));
+      cs_queue_client_get_photo_async (self->client, json_object_get_int_member (post, "id"), i,
+                                       self->photos_cancellable, photo_fetched_cb, fetch);
+    }
+}
+
 static void
 show_post (CsReviewWindow *self,
            JsonObject     *post)
@@ -101,6 +167,7 @@ show_post (CsReviewWindow *self,
   g_autoptr(GString) photo_text = g_string_new (NULL);
 
   self->selected = post;
+  show_photos (self, post, post != NULL ? json_object_get_array_member (post, "photos") : NULL);
   if (post == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
@@ -300,6 +367,9 @@ cs_review_window_dispose (GObject *object)
   CsReviewWindow *self = CS_REVIEW_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->photos_cancellable != NULL)
+    g_cancellable_cancel (self->photos_cancellable);
+  g_clear_object (&self->photos_cancellable);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
@@ -326,6 +396,7 @@ cs_review_window_class_init (CsReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, meta_label);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, text_label);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, photos_label);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, photos_box);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, comment_entry);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, comment_changed_cb);
@@ -355,6 +426,22 @@ cs_review_window_new (GtkApplication *application,
   cs_queue_client_listen (client);
   refresh (self);
   return self;
+}
+
+guint
+cs_review_window_get_n_photos_shown (CsReviewWindow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->photos_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *picture = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (GTK_IS_PICTURE (picture) && gtk_picture_get_paintable (GTK_PICTURE (picture)) != NULL)
+        n++;
+    }
+  return n;
 }
 
 guint

@@ -23,6 +23,8 @@ CsReviewWindow *cs_review_window_new          (GtkApplication *application,
 /* For tests: the posts shown (JsonObject), and whether a request runs. */
 guint           cs_review_window_get_n_posts  (CsReviewWindow *self);
 gboolean        cs_review_window_is_busy      (CsReviewWindow *self);
+/* For tests: photos of the shown post fetched and shown. */
+guint           cs_review_window_get_n_photos_shown (CsReviewWindow *self);
 /* For tests: selects the post with @id; FALSE when it is not listed. */
 gboolean        cs_review_window_select_post  (CsReviewWindow *self,
                                                gint64          id);

@@ -483,6 +483,70 @@ cs_queue_client_submit_finish (CsQueueClient  *self,
   return finish_object (self, result, findings, error);
 }
 
+#define MAX_PHOTO_BYTES (10u * 1024u * 1024u)
+
+static void
+photo_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  const char *type;
+
+  if (body == NULL)
+    {
+      g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_NETWORK,
+                               "The photo could not be fetched from the approval queue (%s).", error->message);
+      return;
+    }
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK || g_strcmp0 (type, "image/jpeg") != 0 ||
+      g_bytes_get_size (body) > MAX_PHOTO_BYTES)
+    {
+      g_autoptr(JsonNode) ignored = read_reply (msg, body, NULL, &error);
+
+      if (error == NULL)
+        g_set_error_literal (&error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_REFUSED,
+                             "The approval queue sent something other than a photo.");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+cs_queue_client_get_photo_async (CsQueueClient       *self,
+                                 gint64               post,
+                                 guint                index,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/photos/%u", post, index);
+  SoupMessage *msg;
+  GTask *task;
+
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+
+  msg = new_message (self, "GET", path);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cs_queue_client_get_photo_async);
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, photo_cb, task);
+}
+
+GBytes *
+cs_queue_client_get_photo_finish (CsQueueClient  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 cs_queue_client_list_async (CsQueueClient       *self,
                             const char          *state,

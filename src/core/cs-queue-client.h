@@ -70,6 +70,17 @@ JsonArray  *cs_queue_client_list_finish    (CsQueueClient       *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 
+/* The redacted JPEG of photo @index of @post, as the queue holds it. */
+void        cs_queue_client_get_photo_async  (CsQueueClient       *self,
+                                              gint64               post,
+                                              guint                index,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GBytes     *cs_queue_client_get_photo_finish (CsQueueClient       *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
 /* @verb is "approve" (with @content_hash, the version approved),
  * "reject" (with a @comment) or "withdraw". */
 void        cs_queue_client_decide_async   (CsQueueClient       *self,
