@@ -388,39 +388,6 @@ print_text (const char *name,
 }
 
 static void
-add_finding_json (JsonBuilder *builder,
-                  CsFinding   *f)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "rule");
-  json_builder_add_string_value (builder, f->rule);
-  json_builder_set_member_name (builder, "severity");
-  json_builder_add_string_value (builder, cs_severity_to_string (f->severity));
-  json_builder_set_member_name (builder, "start");
-  json_builder_add_int_value (builder, f->start);
-  json_builder_set_member_name (builder, "end");
-  json_builder_add_int_value (builder, f->end);
-  json_builder_set_member_name (builder, "text");
-  json_builder_add_string_value (builder, f->text);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, f->message);
-  json_builder_set_member_name (builder, "clause");
-  json_builder_add_string_value (builder, f->clause);
-  json_builder_set_member_name (builder, "suggestions");
-  json_builder_begin_array (builder);
-  for (guint s = 0; f->suggestions != NULL && s < f->suggestions->len; s++)
-    json_builder_add_string_value (builder, g_ptr_array_index (f->suggestions, s));
-  json_builder_end_array (builder);
-  if (f->photo != NULL)
-    {
-      /* The photo's id is the path it was given by. */
-      json_builder_set_member_name (builder, "photo");
-      json_builder_add_string_value (builder, f->photo);
-    }
-  json_builder_end_object (builder);
-}
-
-static void
 add_region_json (JsonBuilder         *builder,
                  const CsPhotoRegion *region)
 {
@@ -503,9 +470,9 @@ print_json (CsPlatform  platform,
   json_builder_set_member_name (builder, "findings");
   json_builder_begin_array (builder);
   for (guint i = 0; i < findings->len; i++)
-    add_finding_json (builder, g_ptr_array_index (findings, i));
+    cs_finding_to_json (g_ptr_array_index (findings, i), builder);
   for (guint i = 0; i < photo_findings->len; i++)
-    add_finding_json (builder, g_ptr_array_index (photo_findings, i));
+    cs_finding_to_json (g_ptr_array_index (photo_findings, i), builder);
   json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "photos");
@@ -585,7 +552,8 @@ main (int   argc,
                                     "   \"photos\":[{\"file\",\"width\",\"height\",\"faces_checked\",\"redacted\",\n"
                                     "              \"regions\":[{\"kind\",\"x\",\"y\",\"w\",\"h\",\"score\",\"text\"}]}]}\n"
                                     "Offsets are in Unicode code points. A finding about a photo has start and end 0\n"
-                                    "and a \"photo\" member, the photo's file as given. Regions are \"face\" or \"text\",\n"
+                                    "and \"photo\", the photo's file as given, and \"region\", the index of the region\n"
+                                    "at fault (-1: the whole photo). Regions are \"face\" or \"text\",\n"
                                     "in whole pixels of the photo turned upright; \"text\" is what was read for a\n"
                                     "text region and null for a face; \"redacted\" is the blurred copy or null.\n"
                                     "\n"

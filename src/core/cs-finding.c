@@ -127,3 +127,37 @@ cs_finding_compare (gconstpointer a,
 
   return g_strcmp0 (fa->rule, fb->rule);
 }
+
+void
+cs_finding_to_json (const CsFinding *finding,
+                    JsonBuilder     *builder)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "rule");
+  json_builder_add_string_value (builder, finding->rule);
+  json_builder_set_member_name (builder, "severity");
+  json_builder_add_string_value (builder, cs_severity_to_string (finding->severity));
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_int_value (builder, finding->start);
+  json_builder_set_member_name (builder, "end");
+  json_builder_add_int_value (builder, finding->end);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, finding->text);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, finding->message);
+  json_builder_set_member_name (builder, "clause");
+  json_builder_add_string_value (builder, finding->clause);
+  json_builder_set_member_name (builder, "suggestions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; finding->suggestions != NULL && i < finding->suggestions->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (finding->suggestions, i));
+  json_builder_end_array (builder);
+  if (finding->photo != NULL)
+    {
+      json_builder_set_member_name (builder, "photo");
+      json_builder_add_string_value (builder, finding->photo);
+      json_builder_set_member_name (builder, "region");
+      json_builder_add_int_value (builder, finding->region);
+    }
+  json_builder_end_object (builder);
+}

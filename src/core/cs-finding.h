@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,13 @@ void       cs_finding_add_suggestion  (CsFinding       *finding,
                                        const char      *suggestion);
 int        cs_finding_compare         (gconstpointer    a,
                                        gconstpointer    b);
+
+/* @finding as one JSON object: rule, severity, start, end, text, message,
+ * clause, suggestions (empty when none are known), and for a photo's
+ * finding photo and region. The one form the command line, the queue and
+ * the app all read. */
+void       cs_finding_to_json         (const CsFinding *finding,
+                                       JsonBuilder     *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFinding, cs_finding_free)
 

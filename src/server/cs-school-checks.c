@@ -363,30 +363,7 @@ cs_findings_to_json (GPtrArray *findings)
 
   json_builder_begin_array (out);
   for (guint i = 0; findings != NULL && i < findings->len; i++)
-    {
-      const CsFinding *f = g_ptr_array_index (findings, i);
-
-      json_builder_begin_object (out);
-      json_builder_set_member_name (out, "rule");
-      json_builder_add_string_value (out, f->rule);
-      json_builder_set_member_name (out, "severity");
-      json_builder_add_string_value (out, cs_severity_to_string (f->severity));
-      json_builder_set_member_name (out, "start");
-      json_builder_add_int_value (out, f->start);
-      json_builder_set_member_name (out, "end");
-      json_builder_add_int_value (out, f->end);
-      json_builder_set_member_name (out, "text");
-      json_builder_add_string_value (out, f->text);
-      json_builder_set_member_name (out, "message");
-      json_builder_add_string_value (out, f->message);
-      json_builder_set_member_name (out, "clause");
-      json_builder_add_string_value (out, f->clause);
-      json_builder_set_member_name (out, "photo");
-      json_builder_add_string_value (out, f->photo);
-      json_builder_set_member_name (out, "region");
-      json_builder_add_int_value (out, f->photo != NULL ? f->region : -1);
-      json_builder_end_object (out);
-    }
+    cs_finding_to_json (g_ptr_array_index (findings, i), out);
   json_builder_end_array (out);
 
   return json_builder_get_root (out);

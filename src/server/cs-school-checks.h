@@ -47,8 +47,7 @@ GPtrArray      *cs_school_checks_run        (CsSchoolChecks    *self,
 /* Whether any of @findings is an error. */
 gboolean        cs_findings_have_errors     (GPtrArray         *findings);
 
-/* @findings as a JSON array of {"rule","severity","start","end","text",
- * "message","clause","photo","region"}. */
+/* @findings as a JSON array, each as cs_finding_to_json() writes it. */
 JsonNode       *cs_findings_to_json         (GPtrArray         *findings);
 
 G_END_DECLS
