@@ -839,7 +839,9 @@ handle_decision (CsQueueServer     *self,
   if (body == NULL || !optional_string (msg, body, "comment", &comment))
     return;
 
-  post = visible_post (self, msg, user, id, TRUE);
+  /* Without the JPEGs: a decision needs the tags and the hash, and the
+   * photos were looked at when the post came in. */
+  post = visible_post (self, msg, user, id, FALSE);
   if (post == NULL)
     return;
 
