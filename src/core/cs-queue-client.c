@@ -207,6 +207,22 @@ read_reply (SoupMessage  *msg,
   return NULL;
 }
 
+/* No answer came: cancelled, or a network error the caller may retry. */
+static void
+return_unanswered (GTask  *task,
+                   GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else
+    {
+      g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_NETWORK,
+                               "The approval queue could not be reached (%s). Countersign will try again "
+                               "when it can.", error->message);
+      g_error_free (error);
+    }
+}
+
 static void
 sent_cb (GObject      *source,
          GAsyncResult *result,
@@ -221,12 +237,7 @@ sent_cb (GObject      *source,
 
   if (body == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_NETWORK,
-                                 "The approval queue could not be reached (%s). Countersign will try again "
-                                 "when it can.", error->message);
+      return_unanswered (task, g_steal_pointer (&error));
       return;
     }
   if (g_bytes_get_size (body) > MAX_REPLY_BYTES)
@@ -245,15 +256,25 @@ sent_cb (GObject      *source,
     g_task_return_pointer (task, reply, (GDestroyNotify) json_node_unref);
 }
 
-/* Sends @msg; @task returns the answer's JSON. */
+/* Sends @msg (taking it); @task returns what @done makes of the answer,
+ * by default its JSON. */
+static void
+start_send_with (CsQueueClient       *self,
+                 GTask               *task,
+                 SoupMessage         *msg,
+                 GAsyncReadyCallback  done)
+{
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                    done, task);
+}
+
 static void
 start_send (CsQueueClient *self,
             GTask         *task,
             SoupMessage   *msg)
 {
-  g_task_set_task_data (task, msg, g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    sent_cb, task);
+  start_send_with (self, task, msg, sent_cb);
 }
 
 static void
@@ -498,8 +519,7 @@ photo_cb (GObject      *source,
 
   if (body == NULL)
     {
-      g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_NETWORK,
-                               "The photo could not be fetched from the approval queue (%s).", error->message);
+      return_unanswered (task, g_steal_pointer (&error));
       return;
     }
   type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
@@ -534,8 +554,7 @@ cs_queue_client_get_photo_async (CsQueueClient       *self,
   msg = new_message (self, "GET", path);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cs_queue_client_get_photo_async);
-  g_task_set_task_data (task, msg, g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, photo_cb, task);
+  start_send_with (self, task, msg, photo_cb);
 }
 
 GBytes *
