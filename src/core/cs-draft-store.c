@@ -11,12 +11,8 @@
 
 #include <glib/gstdio.h>
 
-#ifdef G_OS_UNIX
-# include <fcntl.h>
-# include <unistd.h>
-#endif
-
 #include "cs-draft-store.h"
+#include "cs-files-private.h"
 
 #define DRAFT_FILE_NAME "draft.json"
 #define PHOTOS_DIR_NAME "photos"
@@ -31,7 +27,6 @@
 
 /* Drafts hold children's photos before any face is blurred, so everything
  * the store makes is readable by its owner alone. */
-#define PRIVATE_DIR_MODE 0700
 #define PRIVATE_FILE_MODE 0600
 
 struct _CsDraftStore
@@ -69,85 +64,6 @@ cs_draft_store_init (CsDraftStore *self)
 /* Files and folders
  * =================
  */
-
-/* Flushes @path, a file or a folder, to disk. A renamed or newly created
- * file is only safe from a power cut once the folder that lists it has been
- * flushed too. Failure is not reported: the data is already written, and
- * nothing better can be done than what the kernel does on its own. */
-static void
-sync_path (const char *path)
-{
-#ifdef G_OS_UNIX
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-
-  if (fd < 0)
-    return;
-
-  if (fsync (fd) != 0)
-    g_debug ("Could not flush %s to disk: %s", path, g_strerror (errno));
-
-  g_close (fd, NULL);
-#endif
-}
-
-static gboolean
-ensure_private_dir (const char  *path,
-                    GError     **error)
-{
-  if (g_mkdir_with_parents (path, PRIVATE_DIR_MODE) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "The folder “%s” could not be created: %s.",
-                   path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  /* A folder left from an older version, or made by hand, may be open to
-   * others; tighten it rather than trust it. */
-  if (g_chmod (path, PRIVATE_DIR_MODE) != 0)
-    g_debug ("Could not make %s private: %s", path, g_strerror (errno));
-
-  return TRUE;
-}
-
-/* Deletes @file and, for a folder, everything in it. Symbolic links are
- * removed, never followed, so nothing outside the folder can be touched. */
-static gboolean
-delete_recursively (GFile      *file,
-                    GFileType   type,
-                    GError    **error)
-{
-  if (type == G_FILE_TYPE_DIRECTORY)
-    {
-      g_autoptr(GFileEnumerator) enumerator = NULL;
-
-      enumerator = g_file_enumerate_children (file,
-                                              G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                              G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                              G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                              NULL, error);
-      if (enumerator == NULL)
-        return FALSE;
-
-      for (;;)
-        {
-          GFileInfo *info;
-          GFile *child;
-
-          if (!g_file_enumerator_iterate (enumerator, &info, &child, NULL, error))
-            return FALSE;
-          if (child == NULL)
-            break;
-
-          if (!delete_recursively (child, g_file_info_get_file_type (info), error))
-            return FALSE;
-        }
-    }
-
-  return g_file_delete (file, NULL, error);
-}
 
 /* Ids
  * ===
@@ -239,7 +155,7 @@ cs_draft_store_save (CsDraftStore  *self,
   path = g_build_filename (folder, DRAFT_FILE_NAME, NULL);
 
   created = !g_file_test (folder, G_FILE_TEST_IS_DIR);
-  if (!ensure_private_dir (folder, error))
+  if (!cs_ensure_private_dir (folder, error))
     {
       g_prefix_error (error, "The draft could not be saved. ");
       return FALSE;
@@ -267,9 +183,9 @@ cs_draft_store_save (CsDraftStore  *self,
       return FALSE;
     }
 
-  sync_path (folder);
+  cs_sync_path (folder);
   if (created)
-    sync_path (self->dir);
+    cs_sync_path (self->dir);
 
   return TRUE;
 }
@@ -372,13 +288,13 @@ cs_draft_store_delete (CsDraftStore  *self,
       return FALSE;
     }
 
-  if (!delete_recursively (file, type, error))
+  if (!cs_delete_recursively (file, type, error))
     {
       g_prefix_error (error, "The draft could not be deleted completely. ");
       return FALSE;
     }
 
-  sync_path (self->dir);
+  cs_sync_path (self->dir);
 
   return TRUE;
 }
@@ -590,7 +506,7 @@ new_photo_path (CsDraftStore  *self,
   folder = draft_folder (self, cs_draft_get_id (draft));
   photos = g_build_filename (folder, PHOTOS_DIR_NAME, NULL);
 
-  if (!ensure_private_dir (folder, error) || !ensure_private_dir (photos, error))
+  if (!cs_ensure_private_dir (folder, error) || !cs_ensure_private_dir (photos, error))
     return NULL;
 
   basename = g_strconcat (attachment_id, ".", ext, NULL);
@@ -619,8 +535,8 @@ add_and_save (CsDraftStore  *self,
   g_autofree char *photos = g_path_get_dirname (path);
 
   /* The copy must be on disk before a saved draft points at it. */
-  sync_path (path);
-  sync_path (photos);
+  cs_sync_path (path);
+  cs_sync_path (photos);
 
   cs_draft_add_attachment (draft, &attachment);
 

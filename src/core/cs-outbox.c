@@ -6,9 +6,9 @@
 
 #include "cs-outbox.h"
 
+#include "cs-files-private.h"
+
 #include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -113,22 +113,13 @@ cs_outbox_new (const char    *dir,
     {
       g_autofree char *path = g_build_filename (dir, states[i], NULL);
 
-      g_mkdir_with_parents (path, 0700);
+      g_autoptr(GError) error = NULL;
+
+      /* A send then fails with this folder named, and is tried again. */
+      if (!cs_ensure_private_dir (path, &error))
+        g_warning ("%s", error->message);
     }
   return self;
-}
-
-/* Makes a rename into @dir survive a power cut. */
-static void
-sync_dir (const char *dir)
-{
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY, 0);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
 }
 
 static gboolean
@@ -139,21 +130,6 @@ write_durably (const char  *path,
 {
   return g_file_set_contents_full (path, data, len,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 char *
@@ -182,7 +158,7 @@ cs_outbox_add (CsOutbox    *self,
   /* Built beside pending/ and renamed into it whole, so a half-written
    * submission is never sent. */
   building = g_build_filename (self->dir, key, NULL);
-  if (g_mkdir (building, 0700) != 0)
+  if (g_mkdir (building, PRIVATE_DIR_MODE) != 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "The outbox folder %s could not be made: %s",
                    building, g_strerror (errno));
@@ -209,7 +185,7 @@ cs_outbox_add (CsOutbox    *self,
 
       if (!g_file_get_contents (photo->file, &data, &len, error) || !write_durably (dest, data, len, error))
         {
-          remove_tree (building);
+          cs_delete_path (building, NULL);
           return NULL;
         }
       json_builder_begin_object (out);
@@ -230,18 +206,18 @@ cs_outbox_add (CsOutbox    *self,
   pending = subdir (self, "pending", key);
   if (!write_durably (json_path, json, strlen (json), error))
     {
-      remove_tree (building);
+      cs_delete_path (building, NULL);
       return NULL;
     }
-  sync_dir (building);
+  cs_sync_path (building);
   if (g_rename (building, pending) != 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "The submission could not be queued: %s",
                    g_strerror (errno));
-      remove_tree (building);
+      cs_delete_path (building, NULL);
       return NULL;
     }
-  sync_dir (pending_dir);
+  cs_sync_path (pending_dir);
 
   return g_steal_pointer (&key);
 }
@@ -317,7 +293,7 @@ file_away (CsOutbox   *self,
     }
   if (g_rename (from, to) != 0)
     g_warning ("The submission %s could not be moved to %s: %s", key, state, g_strerror (errno));
-  sync_dir (parent);
+  cs_sync_path (parent);
 }
 
 typedef struct
