@@ -177,7 +177,7 @@ test_outbox_sends (Fixture       *f,
   g_autoptr(CsOutbox) outbox = new_outbox (f, client);
   g_autoptr(GError) error = NULL;
   g_autofree char *key = cs_outbox_add (outbox, "Year 2 planted bulbs in the school garden today.",
-                                        "[\"x\",\"bluesky\"]", NULL, &error);
+                                        1u << CS_PLATFORM_X | 1u << CS_PLATFORM_BLUESKY, NULL, &error);
   g_autofree char *sent_dir = NULL;
 
   g_assert_no_error (error);
@@ -217,7 +217,7 @@ test_outbox_with_photo (Fixture       *f,
   memset (cs_image_get_data (image), 90, cs_image_get_stride (image) * 150);
   g_assert_true (cs_image_save_jpeg (image, jpeg, 85, &error));
   g_ptr_array_add (photos, &photo);
-  key = cs_outbox_add (outbox, "Our sunflower competition has a winner!", "[\"mastodon\"]", photos, &error);
+  key = cs_outbox_add (outbox, "Our sunflower competition has a winner!", 1u << CS_PLATFORM_MASTODON, photos, &error);
   g_assert_no_error (error);
   cs_outbox_flush (outbox);
   wait_until (&f->sent->len, 1);
@@ -243,7 +243,7 @@ test_outbox_waits_for_server (Fixture       *f,
   cs_test_server_stop (f->server);
   f->server = NULL;
 
-  key = cs_outbox_add (outbox, "The choir sang at the care home this afternoon.", "[\"facebook\"]", NULL, &error);
+  key = cs_outbox_add (outbox, "The choir sang at the care home this afternoon.", 1u << CS_PLATFORM_FACEBOOK, NULL, &error);
   g_assert_no_error (error);
   cs_outbox_flush (outbox);
   wait_until (&f->waiting->len, 1);
@@ -270,7 +270,7 @@ test_outbox_survives_restart (Fixture       *f,
     g_autoptr(CsQueueClient) client = cs_queue_client_new (f->base_url, f->staff);
     g_autoptr(CsOutbox) outbox = new_outbox (f, client);
 
-    key = cs_outbox_add (outbox, "Sports day is on Friday; bring a water bottle.", "[\"x\"]", NULL, &error);
+    key = cs_outbox_add (outbox, "Sports day is on Friday; bring a water bottle.", 1u << CS_PLATFORM_X, NULL, &error);
     g_assert_no_error (error);
   }
 
@@ -294,7 +294,7 @@ test_outbox_refused (Fixture       *f,
   g_autoptr(CsQueueClient) client = cs_queue_client_new (f->base_url, f->staff);
   g_autoptr(CsOutbox) outbox = new_outbox (f, client);
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = cs_outbox_add (outbox, "Well done to Poppy Whitlow for her poem!", "[\"x\"]", NULL, &error);
+  g_autofree char *key = cs_outbox_add (outbox, "Well done to Poppy Whitlow for her poem!", 1u << CS_PLATFORM_X, NULL, &error);
   g_autofree char *kept = NULL;
 
   g_assert_no_error (error);
@@ -338,7 +338,7 @@ test_same_submission_twice (Fixture       *f,
   g_autoptr(CsQueueClient) client = cs_queue_client_new (f->base_url, f->staff);
   g_autoptr(CsOutbox) outbox = new_outbox (f, client);
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = cs_outbox_add (outbox, "Parents' evening is next Tuesday.", "[\"x\"]", NULL, &error);
+  g_autofree char *key = cs_outbox_add (outbox, "Parents' evening is next Tuesday.", 1u << CS_PLATFORM_X, NULL, &error);
   g_autofree char *path = g_build_filename (f->dir, "outbox", "pending", key, NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (path);
   g_autoptr(GAsyncResult) first = NULL;
@@ -398,7 +398,7 @@ test_review_round_trip (Fixture       *f,
   g_signal_connect (author, "post-changed", G_CALLBACK (changed_cb), &changes);
   cs_queue_client_listen (author);
 
-  key = cs_outbox_add (outbox, "Reception visited the fire station this morning.", "[\"x\"]", NULL, &error);
+  key = cs_outbox_add (outbox, "Reception visited the fire station this morning.", 1u << CS_PLATFORM_X, NULL, &error);
   cs_outbox_flush (outbox);
   wait_until (&f->sent->len, 1);
 

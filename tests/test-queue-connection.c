@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "cs-outbox.h"
+#include "cs-platform.h"
 #include "cs-queue-connection.h"
 #include "cs-test-server.h"
 #include "cs-token-store-memory.h"
@@ -201,7 +202,7 @@ submit (Fixture           *f,
 {
   CsOutbox *outbox = cs_queue_connection_get_outbox (connection);
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = cs_outbox_add (outbox, text, "[\"x\"]", NULL, &error);
+  g_autofree char *key = cs_outbox_add (outbox, text, 1u << CS_PLATFORM_X, NULL, &error);
   guint before = f->sent;
   gboolean timed_out = FALSE;
   guint source;

@@ -103,19 +103,6 @@ tags_json (const CsAttachment *photo)
   return json_to_string (root, FALSE);
 }
 
-static char *
-platforms_json (CsDraft *draft)
-{
-  g_autoptr(GString) json = g_string_new ("[");
-  guint platforms = cs_draft_get_platforms (draft);
-
-  for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
-    if (platforms & (1u << p))
-      g_string_append_printf (json, "%s\"%s\"", json->len > 1 ? "," : "", cs_platform_to_string (p));
-  g_string_append_c (json, ']');
-  return g_string_free (g_steal_pointer (&json), FALSE);
-}
-
 static void
 sent_cb (CsOutbox         *outbox,
          const char       *key,
@@ -168,8 +155,8 @@ add_to_outbox (Submission *sub)
   CsComposerWindow *self = sub->self;
   CsOutbox *outbox = cs_queue_connection_get_outbox (sub->queue);
   g_autoptr(GError) error = NULL;
-  g_autofree char *platforms = platforms_json (sub->draft);
-  g_autofree char *key = cs_outbox_add (outbox, cs_draft_get_text (sub->draft), platforms, sub->photos, &error);
+  g_autofree char *key = cs_outbox_add (outbox, cs_draft_get_text (sub->draft), cs_draft_get_platforms (sub->draft),
+                                        sub->photos, &error);
   g_autoptr(CsDraft) fresh = NULL;
 
   if (key == NULL)

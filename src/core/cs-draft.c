@@ -792,13 +792,7 @@ cs_draft_to_json (CsDraft    *self,
   json_builder_add_string_value (builder, self->text);
 
   json_builder_set_member_name (builder, "platforms");
-  json_builder_begin_array (builder);
-  for (CsPlatform platform = 0; platform < CS_N_PLATFORMS; platform++)
-    {
-      if (self->platforms & (1u << platform))
-        json_builder_add_string_value (builder, cs_platform_to_string (platform));
-    }
-  json_builder_end_array (builder);
+  cs_platforms_to_json (self->platforms, builder);
 
   json_builder_set_member_name (builder, "modified");
   json_builder_add_string_value (builder, modified);

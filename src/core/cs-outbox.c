@@ -7,6 +7,7 @@
 #include "cs-outbox.h"
 
 #include "cs-files-private.h"
+#include "cs-platform.h"
 
 #include <errno.h>
 
@@ -135,7 +136,7 @@ write_durably (const char  *path,
 char *
 cs_outbox_add (CsOutbox    *self,
                const char  *text,
-               const char  *platforms_json,
+               guint        platforms,
                GPtrArray   *photos,
                GError     **error)
 {
@@ -147,13 +148,8 @@ cs_outbox_add (CsOutbox    *self,
   g_autofree char *json = NULL;
   g_autoptr(JsonBuilder) out = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonNode) platforms = NULL;
 
   g_return_val_if_fail (CS_IS_OUTBOX (self), NULL);
-
-  platforms = json_from_string (platforms_json, error);
-  if (platforms == NULL)
-    return NULL;
 
   /* Built beside pending/ and renamed into it whole, so a half-written
    * submission is never sent. */
@@ -171,7 +167,7 @@ cs_outbox_add (CsOutbox    *self,
   json_builder_set_member_name (out, "text");
   json_builder_add_string_value (out, text);
   json_builder_set_member_name (out, "platforms");
-  json_builder_add_value (out, g_steal_pointer (&platforms));
+  cs_platforms_to_json (platforms, out);
   json_builder_set_member_name (out, "photos");
   json_builder_begin_array (out);
   for (guint i = 0; photos != NULL && i < photos->len; i++)

@@ -31,11 +31,12 @@ G_DECLARE_FINAL_TYPE (CsOutbox, cs_outbox, CS, OUTBOX, GObject)
 CsOutbox   *cs_outbox_new           (const char     *dir,
                                      CsQueueClient  *client);
 
-/* Saves a submission (photos: CsOutboxPhoto, may be NULL) and returns
- * its key; cs_outbox_flush() sends it. */
+/* Saves a submission for @platforms (1 << CS_PLATFORM_X | ...; photos:
+ * CsOutboxPhoto, may be NULL) and returns its key; cs_outbox_flush()
+ * sends it. */
 char       *cs_outbox_add           (CsOutbox       *self,
                                      const char     *text,
-                                     const char     *platforms_json,
+                                     guint           platforms,
                                      GPtrArray      *photos,
                                      GError        **error);
 

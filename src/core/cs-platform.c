@@ -623,3 +623,14 @@ cs_platform_count (CsPlatform  platform,
       g_return_val_if_reached (0);
     }
 }
+
+void
+cs_platforms_to_json (guint        platforms,
+                      JsonBuilder *builder)
+{
+  json_builder_begin_array (builder);
+  for (CsPlatform platform = 0; platform < CS_N_PLATFORMS; platform++)
+    if (platforms & (1u << platform))
+      json_builder_add_string_value (builder, cs_platform_to_string (platform));
+  json_builder_end_array (builder);
+}

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,11 @@ guint       cs_platform_get_limit        (CsPlatform  platform);
 guint       cs_platform_count            (CsPlatform  platform,
                                           const char *text,
                                           gssize      len);
+
+/* A set of platforms (1 << CS_PLATFORM_X | ...) as a JSON array of their
+ * ids, added to @builder as a value: ["x","facebook"]. */
+void        cs_platforms_to_json         (guint        platforms,
+                                          JsonBuilder *builder);
 
 guint       cs_count_graphemes           (const char *text,
                                           gssize      len);
