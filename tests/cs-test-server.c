@@ -6,6 +6,8 @@
 
 #include "cs-test-server.h"
 
+#include <glib/gstdio.h>
+
 struct _CsTestServer
 {
   CsQueueStore *store;
@@ -116,4 +118,67 @@ cs_test_server_stop (CsTestServer *t)
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->ready);
   g_free (t);
+}
+
+void
+cs_test_store_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+gboolean
+cs_test_timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+GAsyncResult *
+cs_test_wait_for_result (GAsyncResult **slot,
+                         guint          seconds)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (seconds, cs_test_timed_out_cb, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (source);
+  g_assert_nonnull (*slot);
+  return *slot;
+}
+
+void
+cs_test_wait_until (guint *count,
+                    guint  n,
+                    guint  seconds)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (seconds, cs_test_timed_out_cb, &timed_out);
+
+  while (*count < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (source);
+  g_assert_cmpuint (*count, >=, n);
+}
+
+void
+cs_test_remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        cs_test_remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
 }

@@ -25,4 +25,25 @@ guint         cs_test_server_get_port (CsTestServer *server);
 /* Stops listening, ends the thread and frees @server. */
 void          cs_test_server_stop     (CsTestServer *server);
 
+/* Helpers for tests that wait on async calls in the default main context. */
+
+/* A GAsyncReadyCallback that keeps a reference to the result in the
+ * GAsyncResult * that @data points to. */
+void          cs_test_store_result_cb (GObject       *source,
+                                       GAsyncResult  *result,
+                                       gpointer       data);
+/* A GSourceFunc that sets the gboolean @data points to, once. */
+gboolean      cs_test_timed_out_cb    (gpointer       data);
+/* Runs the main context until *@slot is set; fails the test after
+ * @seconds. Returns *@slot. */
+GAsyncResult *cs_test_wait_for_result (GAsyncResult **slot,
+                                       guint          seconds);
+/* Runs the main context until *@count reaches @n; fails the test after
+ * @seconds. */
+void          cs_test_wait_until      (guint         *count,
+                                       guint          n,
+                                       guint          seconds);
+/* Removes @dir and everything under it, never following links. */
+void          cs_test_remove_tree     (const char    *dir);
+
 G_END_DECLS

@@ -57,31 +57,13 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   if (f->server != NULL)
     cs_test_server_stop (f->server);
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  cs_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->base_url);
   g_free (f->staff);
@@ -92,28 +74,7 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->findings, json_array_unref);
 }
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main context until *@count reaches @n or ten seconds pass. */
-static void
-wait_until (guint *count,
-            guint  n)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (10, timed_out_cb, &timed_out);
-
-  while (*count < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (source);
-  g_assert_cmpuint (*count, >=, n);
-}
-
 static void
 sent_cb (CsOutbox   *outbox,
          const char *key,
@@ -183,7 +144,7 @@ test_outbox_sends (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (cs_outbox_get_n_pending (outbox), ==, 1);
   cs_outbox_flush (outbox);
-  wait_until (&f->sent->len, 1);
+  cs_test_wait_until (&f->sent->len, 1, 10);
   g_assert_cmpstr (g_ptr_array_index (f->sent, 0), ==, key);
   g_assert_cmpuint (cs_outbox_get_n_pending (outbox), ==, 0);
   g_assert_cmpuint (count_posts (f), ==, 1);
@@ -220,7 +181,7 @@ test_outbox_with_photo (Fixture       *f,
   key = cs_outbox_add (outbox, "Our sunflower competition has a winner!", 1u << CS_PLATFORM_MASTODON, photos, &error);
   g_assert_no_error (error);
   cs_outbox_flush (outbox);
-  wait_until (&f->sent->len, 1);
+  cs_test_wait_until (&f->sent->len, 1, 10);
 
   posts = cs_queue_store_list_posts (f->store, "larkfield", 0, -1, &error);
   g_assert_cmpuint (posts->len, ==, 1);
@@ -246,14 +207,14 @@ test_outbox_waits_for_server (Fixture       *f,
   key = cs_outbox_add (outbox, "The choir sang at the care home this afternoon.", 1u << CS_PLATFORM_FACEBOOK, NULL, &error);
   g_assert_no_error (error);
   cs_outbox_flush (outbox);
-  wait_until (&f->waiting->len, 1);
+  cs_test_wait_until (&f->waiting->len, 1, 10);
   g_assert_cmpuint (cs_outbox_get_n_pending (outbox), ==, 1);
   g_assert_cmpuint (f->sent->len, ==, 0);
 
   /* Back on the same address: the retry (after its pause) gets through,
    * once. */
   f->server = cs_test_server_start (f->store, f->port, 8 * 1024 * 1024, 100000);
-  wait_until (&f->sent->len, 1);
+  cs_test_wait_until (&f->sent->len, 1, 10);
   g_assert_cmpuint (cs_outbox_get_n_pending (outbox), ==, 0);
   g_assert_cmpuint (count_posts (f), ==, 1);
 }
@@ -281,7 +242,7 @@ test_outbox_survives_restart (Fixture       *f,
 
     g_assert_cmpuint (cs_outbox_get_n_pending (outbox), ==, 1);
     cs_outbox_flush (outbox);
-    wait_until (&f->sent->len, 1);
+    cs_test_wait_until (&f->sent->len, 1, 10);
     g_assert_cmpstr (g_ptr_array_index (f->sent, 0), ==, key);
   }
   g_assert_cmpuint (count_posts (f), ==, 1);
@@ -299,7 +260,7 @@ test_outbox_refused (Fixture       *f,
 
   g_assert_no_error (error);
   cs_outbox_flush (outbox);
-  wait_until (&f->refused->len, 1);
+  cs_test_wait_until (&f->refused->len, 1, 10);
   g_assert_nonnull (f->findings);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (f->findings, 0), "rule"),
                    ==, "pupil-name");
@@ -307,28 +268,6 @@ test_outbox_refused (Fixture       *f,
   kept = g_build_filename (f->dir, "outbox", "refused", key, "submission.json", NULL);
   g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (count_posts (f), ==, 0);
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (10, timed_out_cb, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (source);
-  g_assert_nonnull (*slot);
-  return *slot;
 }
 
 static void
@@ -348,11 +287,11 @@ test_same_submission_twice (Fixture       *f,
 
   /* As when the answer to the first was lost on the way back and the
    * same saved submission is sent again. */
-  cs_queue_client_submit_async (client, folder, NULL, store_result_cb, &first);
-  a = cs_queue_client_submit_finish (client, wait_for_result (&first), NULL, &error);
+  cs_queue_client_submit_async (client, folder, NULL, cs_test_store_result_cb, &first);
+  a = cs_queue_client_submit_finish (client, cs_test_wait_for_result (&first, 10), NULL, &error);
   g_assert_no_error (error);
-  cs_queue_client_submit_async (client, folder, NULL, store_result_cb, &second);
-  b = cs_queue_client_submit_finish (client, wait_for_result (&second), NULL, &error);
+  cs_queue_client_submit_async (client, folder, NULL, cs_test_store_result_cb, &second);
+  b = cs_queue_client_submit_finish (client, cs_test_wait_for_result (&second, 10), NULL, &error);
   g_assert_no_error (error);
 
   g_assert_cmpint (json_object_get_int_member (a, "id"), ==, json_object_get_int_member (b, "id"));
@@ -389,8 +328,8 @@ test_review_round_trip (Fixture       *f,
   guint changes = 0;
 
   /* The head signs in with a password; the token comes back. */
-  cs_queue_client_login_async (head, "larkfield", "hana", "swordfish", NULL, store_result_cb, &login);
-  me = cs_queue_client_login_finish (head, wait_for_result (&login), &error);
+  cs_queue_client_login_async (head, "larkfield", "hana", "swordfish", NULL, cs_test_store_result_cb, &login);
+  me = cs_queue_client_login_finish (head, cs_test_wait_for_result (&login, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (me, "role"), ==, "head");
 
@@ -400,10 +339,10 @@ test_review_round_trip (Fixture       *f,
 
   key = cs_outbox_add (outbox, "Reception visited the fire station this morning.", 1u << CS_PLATFORM_X, NULL, &error);
   cs_outbox_flush (outbox);
-  wait_until (&f->sent->len, 1);
+  cs_test_wait_until (&f->sent->len, 1, 10);
 
-  cs_queue_client_list_async (head, "pending", NULL, store_result_cb, &listed);
-  pending = cs_queue_client_list_finish (head, wait_for_result (&listed), &error);
+  cs_queue_client_list_async (head, "pending", NULL, cs_test_store_result_cb, &listed);
+  pending = cs_queue_client_list_finish (head, cs_test_wait_for_result (&listed, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (pending), ==, 1);
   post = json_array_get_object_element (pending, 0);
@@ -411,21 +350,21 @@ test_review_round_trip (Fixture       *f,
   /* The author cannot approve their own post. */
   cs_queue_client_decide_async (author, json_object_get_int_member (post, "id"), "approve",
                                 json_object_get_string_member (post, "content_hash"), NULL, NULL,
-                                store_result_cb, &forbidden);
-  refused = cs_queue_client_decide_finish (author, wait_for_result (&forbidden), NULL, &error);
+                                cs_test_store_result_cb, &forbidden);
+  refused = cs_queue_client_decide_finish (author, cs_test_wait_for_result (&forbidden, 10), NULL, &error);
   g_assert_null (refused);
   g_assert_error (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_FORBIDDEN);
   g_clear_error (&error);
 
   cs_queue_client_decide_async (head, json_object_get_int_member (post, "id"), "approve",
                                 json_object_get_string_member (post, "content_hash"), "Lovely", NULL,
-                                store_result_cb, &decided);
-  approved = cs_queue_client_decide_finish (head, wait_for_result (&decided), NULL, &error);
+                                cs_test_store_result_cb, &decided);
+  approved = cs_queue_client_decide_finish (head, cs_test_wait_for_result (&decided, 10), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (approved, "state"), ==, "approved");
 
   /* The author's stream heard the approval. */
-  wait_until (&changes, 1);
+  cs_test_wait_until (&changes, 1, 10);
 }
 
 /* A self-signed certificate for 127.0.0.1, as a school's own server
@@ -474,14 +413,14 @@ test_https_pinned (Fixture       *f,
     }
 
   cs_queue_client_pin_certificate (trusting, certificate);
-  cs_queue_client_list_async (trusting, NULL, NULL, store_result_cb, &ok);
-  posts = cs_queue_client_list_finish (trusting, wait_for_result (&ok), &error);
+  cs_queue_client_list_async (trusting, NULL, NULL, cs_test_store_result_cb, &ok);
+  posts = cs_queue_client_list_finish (trusting, cs_test_wait_for_result (&ok, 10), &error);
   g_assert_no_error (error);
   g_assert_nonnull (posts);
 
   /* Without the pin, a self-signed certificate is not trusted. */
-  cs_queue_client_list_async (wary, NULL, NULL, store_result_cb, &refused);
-  none = cs_queue_client_list_finish (wary, wait_for_result (&refused), &error);
+  cs_queue_client_list_async (wary, NULL, NULL, cs_test_store_result_cb, &refused);
+  none = cs_queue_client_list_finish (wary, cs_test_wait_for_result (&refused, 10), &error);
   g_assert_null (none);
   g_assert_error (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_NETWORK);
 

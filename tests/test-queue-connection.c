@@ -43,76 +43,15 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  cs_test_remove_tree (f->dir);
   g_free (f->dir);
   g_ptr_array_unref (f->problems);
 }
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main context until *@count reaches @n, or fails the test. */
-static void
-wait_until (guint *count,
-            guint  n)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (WAIT_SECONDS, timed_out_cb, &timed_out);
-
-  while (*count < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (source);
-  g_assert_cmpuint (*count, >=, n);
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (WAIT_SECONDS, timed_out_cb, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (source);
-  g_assert_nonnull (*slot);
-  return *slot;
-}
-
 static void
 sent_cb (CsOutbox   *outbox,
          const char *key,
@@ -169,8 +108,8 @@ open_connection (Fixture       *f,
 
   g_signal_connect (connection, "restarted", G_CALLBACK (restarted_cb), f);
   g_signal_connect (connection, "failed", G_CALLBACK (failed_cb), f);
-  cs_queue_connection_open_async (connection, url, tokens, NULL, store_result_cb, &opened);
-  if (!cs_queue_connection_open_finish (connection, wait_for_result (&opened), error))
+  cs_queue_connection_open_async (connection, url, tokens, NULL, cs_test_store_result_cb, &opened);
+  if (!cs_queue_connection_open_finish (connection, cs_test_wait_for_result (&opened, WAIT_SECONDS), error))
     return NULL;
 
   g_assert_nonnull (cs_queue_connection_get_outbox (connection));
@@ -209,7 +148,7 @@ submit (Fixture           *f,
 
   g_assert_no_error (error);
   cs_outbox_flush (outbox);
-  source = g_timeout_add_seconds (WAIT_SECONDS, timed_out_cb, &timed_out);
+  source = g_timeout_add_seconds (WAIT_SECONDS, cs_test_timed_out_cb, &timed_out);
   while (f->sent == before && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
@@ -228,8 +167,8 @@ list_posts (CsQueueClient *client,
 {
   g_autoptr(GAsyncResult) listed = NULL;
 
-  cs_queue_client_list_async (client, state, NULL, store_result_cb, &listed);
-  return cs_queue_client_list_finish (client, wait_for_result (&listed), error);
+  cs_queue_client_list_async (client, state, NULL, cs_test_store_result_cb, &listed);
+  return cs_queue_client_list_finish (client, cs_test_wait_for_result (&listed, WAIT_SECONDS), error);
 }
 
 static gboolean
@@ -300,8 +239,8 @@ test_local_submit_and_approve (Fixture       *f,
 
   cs_queue_client_decide_async (head, json_object_get_int_member (post, "id"), "approve",
                                 json_object_get_string_member (post, "content_hash"), NULL, NULL,
-                                store_result_cb, &decided);
-  approved = cs_queue_client_decide_finish (head, wait_for_result (&decided), NULL, &error);
+                                cs_test_store_result_cb, &decided);
+  approved = cs_queue_client_decide_finish (head, cs_test_wait_for_result (&decided, WAIT_SECONDS), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (approved, "state"), ==, "approved");
 
@@ -395,7 +334,7 @@ test_local_restarts (Fixture       *f,
   GPid pid = local_pid (connection);
 
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-  wait_until (&f->restarted, 1);
+  cs_test_wait_until (&f->restarted, 1, WAIT_SECONDS);
   g_assert_cmpint (local_pid (connection), !=, pid);
   url = cs_queue_connection_get_url (connection);
   g_assert_cmpstr (url, ==, url_before);
@@ -418,10 +357,10 @@ test_local_gives_up (Fixture       *f,
   for (guint i = 1; i <= 3; i++)
     {
       g_assert_cmpint (kill (local_pid (connection), SIGKILL), ==, 0);
-      wait_until (&f->restarted, i);
+      cs_test_wait_until (&f->restarted, i, WAIT_SECONDS);
     }
   g_assert_cmpint (kill (local_pid (connection), SIGKILL), ==, 0);
-  wait_until (&f->failed, 1);
+  cs_test_wait_until (&f->failed, 1, WAIT_SECONDS);
   g_assert_cmpuint (f->restarted, ==, 3);
   g_assert_null (cs_queue_connection_get_local_pid (connection));
 }
@@ -481,8 +420,8 @@ store_token (CsTokenStore *tokens,
   g_autoptr(GAsyncResult) stored = NULL;
   g_autoptr(GError) error = NULL;
 
-  cs_token_store_store_async (tokens, url, token, NULL, store_result_cb, &stored);
-  g_assert_true (cs_token_store_store_finish (tokens, wait_for_result (&stored), &error));
+  cs_token_store_store_async (tokens, url, token, NULL, cs_test_store_result_cb, &stored);
+  g_assert_true (cs_token_store_store_finish (tokens, cs_test_wait_for_result (&stored, WAIT_SECONDS), &error));
   g_assert_no_error (error);
 }
 
@@ -570,8 +509,8 @@ lookup (CsTokenStore *tokens,
   g_autoptr(GError) error = NULL;
   char *token;
 
-  cs_token_store_lookup_async (tokens, url, NULL, store_result_cb, &found);
-  token = cs_token_store_lookup_finish (tokens, wait_for_result (&found), &error);
+  cs_token_store_lookup_async (tokens, url, NULL, cs_test_store_result_cb, &found);
+  token = cs_token_store_lookup_finish (tokens, cs_test_wait_for_result (&found, WAIT_SECONDS), &error);
   g_assert_no_error (error);
   return token;
 }
@@ -597,13 +536,13 @@ test_token_store_memory (Fixture       *f,
   same = lookup (tokens, "HTTPS://queue.larkfield.example");
   g_assert_cmpstr (same, ==, "tok-1");
 
-  cs_token_store_clear_async (tokens, "https://queue.larkfield.example", NULL, store_result_cb, &cleared);
-  g_assert_true (cs_token_store_clear_finish (tokens, wait_for_result (&cleared), &error));
+  cs_token_store_clear_async (tokens, "https://queue.larkfield.example", NULL, cs_test_store_result_cb, &cleared);
+  g_assert_true (cs_token_store_clear_finish (tokens, cs_test_wait_for_result (&cleared, WAIT_SECONDS), &error));
   gone = lookup (tokens, "https://queue.larkfield.example/");
   g_assert_null (gone);
 
-  cs_token_store_lookup_async (tokens, "queue.larkfield.example", NULL, store_result_cb, &refused);
-  bad = cs_token_store_lookup_finish (tokens, wait_for_result (&refused), &error);
+  cs_token_store_lookup_async (tokens, "queue.larkfield.example", NULL, cs_test_store_result_cb, &refused);
+  bad = cs_token_store_lookup_finish (tokens, cs_test_wait_for_result (&refused, WAIT_SECONDS), &error);
   g_assert_null (bad);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }

@@ -126,21 +126,6 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
@@ -157,7 +142,7 @@ fixture_teardown (Fixture       *f,
       g_usleep (1000);
     g_assert_null (store);
   }
-  remove_tree (f->dir);
+  cs_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->staff);
   g_free (f->staff2);
@@ -819,13 +804,6 @@ stream_connected_cb (GObject      *source,
   stream->done = TRUE;
 }
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs @context until @stream has @n messages, or a few seconds pass. */
 static void
 wait_for_messages (GMainContext *context,
@@ -836,7 +814,7 @@ wait_for_messages (GMainContext *context,
   gboolean timed_out = FALSE;
   GSource *timeout = g_timeout_source_new (ms);
 
-  g_source_set_callback (timeout, timed_out_cb, &timed_out, NULL);
+  g_source_set_callback (timeout, cs_test_timed_out_cb, &timed_out, NULL);
   g_source_attach (timeout, context);
   while (stream->messages->len < n && !timed_out)
     g_main_context_iteration (context, TRUE);
@@ -958,7 +936,7 @@ test_refuses_plain_http_off_loopback (void)
   g_assert_nonnull (strstr (error->message, "HTTPS"));
   g_clear_object (&server);
   g_clear_object (&store);
-  remove_tree (dir);
+  cs_test_remove_tree (dir);
 }
 
 int
