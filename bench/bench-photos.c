@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 
 #include "cs-core.h"
+#include "cs-files-private.h"
 #include "cs-face-detector.h"
 #include "cs-photo-analyser.h"
 
@@ -357,18 +358,7 @@ main (int   argc,
       g_error ("%s", error->message);
   }
 
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (dir, name, NULL);
-
-        g_unlink (file);
-      }
-    g_rmdir (dir);
-  }
+  cs_delete_path (dir, NULL);
 
   return 0;
 }

@@ -23,6 +23,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cs-files-private.h"
 #include "cs-queue-server.h"
 
 #define CLIENTS 200
@@ -316,9 +317,7 @@ main (int   argc,
   g_autoptr(CsQueueStore) store = NULL;
   ServerThread queue_thread = { 0 }, bare_thread = { 0 };
   char *tokens[USERS];
-  g_autofree char *head = NULL;
   g_autofree char *submit_url = NULL;
-  g_autofree char *list_url = NULL;
   g_autofree char *bare_url = NULL;
   static const char body[] = "{\"text\":\"Year 4 enjoyed a wonderful trip to the science museum today. "
                              "Thank you to the parents who helped!\",\"platforms\":[\"x\",\"mastodon\"]}";
@@ -344,12 +343,10 @@ main (int   argc,
 
       tokens[i] = cs_queue_store_add_user (store, "bench", name, CS_USER_STAFF, NULL, &error);
     }
-  head = cs_queue_store_add_user (store, "bench", "head", CS_USER_HEAD, NULL, &error);
   g_assert_no_error (error);
 
   queue_thread.store = store;
   submit_url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/posts", start_server (&queue_thread));
-  list_url = g_strdup_printf ("%s?state=pending", submit_url);
   bare_thread.bare = TRUE;
   bare_url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/posts", start_server (&bare_thread));
 
@@ -374,24 +371,11 @@ main (int   argc,
     run_load ("bare libsoup handler, GET", "GET", bare_url, NULL, tokens, seconds);
   if (!run_wrk ("queue: list own posts (staff)", "GET", submit_url, NULL, tokens[1], seconds, dir))
     run_load ("queue: list own posts (staff)", "GET", submit_url, NULL, tokens, seconds);
-  (void) list_url;
-  (void) head;
   fflush (stdout);
 
   for (int i = 0; i < USERS; i++)
     g_free (tokens[i]);
   /* The servers' threads end with the process; the folder goes now. */
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (dir, name, NULL);
-
-        g_unlink (file);
-      }
-    g_rmdir (dir);
-  }
+  cs_delete_path (dir, NULL);
   return 0;
 }
