@@ -15,6 +15,8 @@ struct _CsTestServer
   gsize         max_body;
   guint         rate;
   GTlsCertificate *certificate;
+  char         *accounts_key;     /* publishing, when not NULL */
+  GTlsCertificate *trusted;
   GThread      *thread;
   GMainContext *context;
   GMainLoop    *loop;
@@ -28,14 +30,28 @@ server_thread (gpointer data)
 {
   CsTestServer *t = data;
   g_autoptr(CsQueueServer) server = NULL;
+  g_autoptr(CsPublishService) publishing = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GError) error = NULL;
 
   g_main_context_push_thread_default (t->context);
   server = cs_queue_server_new (t->store, CS_TEST_FACE_MODEL);
   cs_queue_server_set_limits (server, t->max_body, t->rate);
+  if (t->accounts_key != NULL)
+    {
+      CsSecretBox *box = cs_secret_box_load (t->accounts_key, TRUE, &error);
+
+      g_assert_no_error (error);
+      publishing = cs_publish_service_new (t->store, cs_queue_server_get_checks (server), box);
+      /* Seconds, not minutes, between tries: the tests wait for them. */
+      cs_publish_service_set_retry_policy (publishing, 1, 3);
+      cs_publish_service_trust_certificate (publishing, t->trusted);
+      cs_queue_server_set_publishing (server, publishing);
+    }
   if (!cs_queue_server_listen (server, loopback, t->port, t->certificate, &error))
     g_error ("The test server cannot listen: %s", error->message);
+  if (publishing != NULL && !cs_publish_service_start (publishing, &error))
+    g_error ("The test server cannot publish: %s", error->message);
 
   g_mutex_lock (&t->lock);
   t->port = cs_queue_server_get_port (server);
@@ -44,6 +60,8 @@ server_thread (gpointer data)
   g_mutex_unlock (&t->lock);
 
   g_main_loop_run (t->loop);
+  if (publishing != NULL)
+    cs_publish_service_stop (publishing);
   cs_queue_server_disconnect (server);
   g_main_context_pop_thread_default (t->context);
   return NULL;
@@ -54,10 +72,14 @@ start (CsQueueStore    *store,
        guint            port,
        gsize            max_body,
        guint            rate_per_minute,
-       GTlsCertificate *certificate)
+       GTlsCertificate *certificate,
+       const char      *accounts_key,
+       GTlsCertificate *trusted)
 {
   CsTestServer *t = g_new0 (CsTestServer, 1);
 
+  t->accounts_key = g_strdup (accounts_key);
+  t->trusted = trusted != NULL ? g_object_ref (trusted) : NULL;
   t->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   t->store = g_object_ref (store);
   t->port = port;
@@ -83,14 +105,23 @@ cs_test_server_start (CsQueueStore *store,
                       gsize         max_body,
                       guint         rate_per_minute)
 {
-  return start (store, port, max_body, rate_per_minute, NULL);
+  return start (store, port, max_body, rate_per_minute, NULL, NULL, NULL);
 }
 
 CsTestServer *
 cs_test_server_start_tls (CsQueueStore    *store,
                           GTlsCertificate *certificate)
 {
-  return start (store, 0, CS_QUEUE_SERVER_DEFAULT_MAX_BODY, CS_QUEUE_SERVER_DEFAULT_RATE, certificate);
+  return start (store, 0, CS_QUEUE_SERVER_DEFAULT_MAX_BODY, CS_QUEUE_SERVER_DEFAULT_RATE, certificate, NULL, NULL);
+}
+
+CsTestServer *
+cs_test_server_start_publishing (CsQueueStore    *store,
+                                 guint            port,
+                                 const char      *accounts_key,
+                                 GTlsCertificate *trusted)
+{
+  return start (store, port, 4 * 1024 * 1024, 6000, NULL, accounts_key, trusted);
 }
 
 guint
@@ -115,6 +146,8 @@ cs_test_server_stop (CsTestServer *t)
   g_main_context_unref (t->context);
   g_object_unref (t->store);
   g_clear_object (&t->certificate);
+  g_clear_object (&t->trusted);
+  g_free (t->accounts_key);
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->ready);
   g_free (t);

@@ -21,6 +21,14 @@ CsTestServer *cs_test_server_start    (CsQueueStore *store,
 /* As cs_test_server_start(), over HTTPS with @certificate. */
 CsTestServer *cs_test_server_start_tls (CsQueueStore    *store,
                                         GTlsCertificate *certificate);
+/* As cs_test_server_start(), publishing what is approved: account
+ * secrets sealed with the key in @accounts_key (made if missing), and
+ * @trusted (may be NULL) trusted as the platforms' certificate. Retries
+ * come after seconds, not minutes, and stop after three tries. */
+CsTestServer *cs_test_server_start_publishing (CsQueueStore    *store,
+                                               guint            port,
+                                               const char      *accounts_key,
+                                               GTlsCertificate *trusted);
 guint         cs_test_server_get_port (CsTestServer *server);
 /* Stops listening, ends the thread and frees @server. */
 void          cs_test_server_stop     (CsTestServer *server);

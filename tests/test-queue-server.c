@@ -17,251 +17,11 @@
 #include "cs-db.h"
 #include "cs-face-detector.h"
 #include "cs-queue-server.h"
+#include "cs-test-queue-api.h"
 #include "cs-test-server.h"
 
-static const char roster_csv[] =
-  "id,forename,surname,class,role,photo_consent,name_consent\n"
-  "P001,Poppy,Whitlow,Year 2,pupil,yes,no\n"
-  "P002,Idris,Fenwick,Year 4,pupil,no,no\n"
-  "P003,Maisie,Oduya,Year 5,pupil,never,no\n";
+typedef CsApiFixture Fixture;
 
-typedef struct
-{
-  char          *dir;
-  CsQueueStore  *store;
-  CsTestServer  *server;
-  guint          port;
-  gsize          max_body;
-  guint          rate;
-  SoupSession   *session;
-  char          *staff;    /* Sam, staff at Larkfield */
-  char          *staff2;   /* Tom, staff at Larkfield */
-  char          *head;     /* Hana, head of Larkfield */
-  char          *admin;    /* Ada, admin at Larkfield */
-  char          *other;    /* Bob, head of Brook */
-} Fixture;
-
-static const char *
-postgres (void)
-{
-  const char *conninfo = g_getenv ("CS_TEST_POSTGRES");
-
-  return conninfo != NULL && *conninfo != '\0' ? conninfo : NULL;
-}
-
-/* A raw connection to the test's database, for changing it behind the
- * store's back. */
-static CsDb *
-open_raw (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (dir, "queue.db", NULL);
-  CsDb *db = postgres () != NULL ? cs_db_open_postgres (postgres (), &error) : cs_db_open_sqlite (path, &error);
-
-  g_assert_no_error (error);
-  return db;
-}
-
-/* An empty store: a new SQLite file, or PostgreSQL emptied of the
- * previous test's tables. */
-static CsQueueStore *
-open_store (const char *dir,
-            gboolean    empty)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (dir, "queue.db", NULL);
-  CsQueueStore *store;
-
-  if (postgres () != NULL)
-    {
-      if (empty)
-        {
-          CsDb *db = open_raw (dir);
-
-          g_assert_true (cs_db_exec (db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;", &error));
-          g_assert_no_error (error);
-          cs_db_close (db);
-        }
-      store = cs_queue_store_open_postgres (postgres (), &error);
-    }
-  else
-    store = cs_queue_store_open_sqlite (path, &error);
-  g_assert_no_error (error);
-  return store;
-}
-
-static void
-start_server (Fixture *f)
-{
-  f->server = cs_test_server_start (f->store, 0, f->max_body, f->rate);
-  f->port = cs_test_server_get_port (f->server);
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GBytes) roster = g_bytes_new_static (roster_csv, strlen (roster_csv));
-
-  f->dir = g_dir_make_tmp ("queue-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->store = open_store (f->dir, TRUE);
-
-  if (!cs_queue_store_add_school (f->store, "larkfield", "Larkfield Primary", &error)) g_error ("%s", error->message);
-  g_assert_true (cs_queue_store_add_school (f->store, "brook", "Brook Infants", &error));
-  g_assert_true (cs_queue_store_set_roster (f->store, "larkfield", roster, 0, &error));
-  f->staff = cs_queue_store_add_user (f->store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
-  f->staff2 = cs_queue_store_add_user (f->store, "larkfield", "tom", CS_USER_STAFF, NULL, &error);
-  f->head = cs_queue_store_add_user (f->store, "larkfield", "hana", CS_USER_HEAD, NULL, &error);
-  f->admin = cs_queue_store_add_user (f->store, "larkfield", "ada", CS_USER_ADMIN, NULL, &error);
-  f->other = cs_queue_store_add_user (f->store, "brook", "bob", CS_USER_HEAD, NULL, &error);
-  g_assert_no_error (error);
-
-  f->max_body = data != NULL ? GPOINTER_TO_SIZE (data) : 4 * 1024 * 1024;
-  f->rate = 6000;
-  f->session = soup_session_new ();
-  start_server (f);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  cs_test_server_stop (f->server);
-  g_clear_object (&f->session);
-  /* A worker thread lets go of its task (and so the server and store) a
-   * moment after the reply it computed has gone out. */
-  {
-    gpointer store = f->store;
-
-    g_object_add_weak_pointer (store, &store);
-    g_clear_object (&f->store);
-    for (int i = 0; i < 2000 && store != NULL; i++)
-      g_usleep (1000);
-    g_assert_null (store);
-  }
-  cs_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->staff);
-  g_free (f->staff2);
-  g_free (f->head);
-  g_free (f->admin);
-  g_free (f->other);
-}
-
-typedef struct
-{
-  guint       status;
-  GBytes     *body;
-  JsonNode   *json;
-  SoupMessage *msg;
-} Reply;
-
-static void
-reply_free (Reply *r)
-{
-  g_clear_pointer (&r->body, g_bytes_unref);
-  g_clear_pointer (&r->json, json_node_unref);
-  g_clear_object (&r->msg);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static Reply *
-send_message (Fixture     *f,
-              SoupMessage *msg,
-              const char  *token)
-{
-  g_autoptr(GError) error = NULL;
-  Reply *r = g_new0 (Reply, 1);
-  const char *type;
-
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  r->body = soup_session_send_and_read (f->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  r->status = soup_message_get_status (msg);
-  r->msg = msg;
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-  if (g_strcmp0 (type, "application/json") == 0)
-    {
-      g_autofree char *text = g_strndup (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body));
-
-      r->json = json_from_string (text, &error);
-      g_assert_no_error (error);
-    }
-  return r;
-}
-
-static SoupMessage *
-new_message (Fixture    *f,
-             const char *method,
-             const char *path)
-{
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u/api/v1%s", f->port, path);
-
-  return soup_message_new (method, uri);
-}
-
-static Reply *
-request (Fixture    *f,
-         const char *method,
-         const char *path,
-         const char *token,
-         const char *json)
-{
-  SoupMessage *msg = new_message (f, method, path);
-
-  if (json != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    }
-  return send_message (f, msg, token);
-}
-
-static const char *
-member (Reply      *r,
-        const char *name)
-{
-  g_assert_nonnull (r->json);
-  return json_object_get_string_member (json_node_get_object (r->json), name);
-}
-
-static gint64
-submit_text (Fixture    *f,
-             const char *token,
-             const char *text)
-{
-  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"x\",\"mastodon\"]}", text);
-  g_autoptr(Reply) r = request (f, "POST", "/posts", token, json);
-
-  g_assert_cmpuint (r->status, ==, 201);
-  g_assert_cmpstr (member (r, "state"), ==, "pending");
-  return json_object_get_int_member (json_node_get_object (r->json), "id");
-}
-
-static guint
-count_posts (Fixture    *f,
-             const char *token,
-             const char *query)
-{
-  g_autofree char *path = g_strdup_printf ("/posts%s", query);
-  g_autoptr(Reply) r = request (f, "GET", path, token, NULL);
-
-  g_assert_cmpuint (r->status, ==, 200);
-  return json_array_get_length (json_object_get_array_member (json_node_get_object (r->json), "posts"));
-}
-
-static const char good_post[] = "Year 3 had a wonderful trip to the castle today.";
 
 /* Tests */
 
@@ -269,57 +29,57 @@ static void
 test_auth_required (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(Reply) none = request (f, "GET", "/posts", NULL, NULL);
-  g_autoptr(Reply) wrong = request (f, "GET", "/posts", "not-a-token", NULL);
-  g_autoptr(Reply) ok = request (f, "GET", "/me", f->head, NULL);
+  g_autoptr(CsApiReply) none = cs_api_request (f, "GET", "/posts", NULL, NULL);
+  g_autoptr(CsApiReply) wrong = cs_api_request (f, "GET", "/posts", "not-a-token", NULL);
+  g_autoptr(CsApiReply) ok = cs_api_request (f, "GET", "/me", f->head, NULL);
 
   g_assert_cmpuint (none->status, ==, 401);
-  g_assert_cmpstr (member (none, "error"), ==, "unauthorized");
+  g_assert_cmpstr (cs_api_member (none, "error"), ==, "unauthorized");
   g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (none->msg), "WWW-Authenticate"));
   g_assert_cmpuint (wrong->status, ==, 401);
   g_assert_cmpuint (ok->status, ==, 200);
-  g_assert_cmpstr (member (ok, "role"), ==, "head");
-  g_assert_cmpstr (member (ok, "school"), ==, "larkfield");
+  g_assert_cmpstr (cs_api_member (ok, "role"), ==, "head");
+  g_assert_cmpstr (cs_api_member (ok, "school"), ==, "larkfield");
 }
 
 static void
 test_submit_and_see (Fixture       *f,
                      gconstpointer  data)
 {
-  gint64 id = submit_text (f, f->staff, good_post);
+  gint64 id = cs_api_submit_text (f, f->staff, cs_api_good_post);
   g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id);
-  g_autoptr(Reply) own = request (f, "GET", path, f->staff, NULL);
-  g_autoptr(Reply) head = request (f, "GET", path, f->head, NULL);
-  g_autoptr(Reply) colleague = request (f, "GET", path, f->staff2, NULL);
-  g_autoptr(Reply) stranger = request (f, "GET", path, f->other, NULL);
-  g_autoptr(Reply) missing = request (f, "GET", "/posts/9999", f->head, NULL);
+  g_autoptr(CsApiReply) own = cs_api_request (f, "GET", path, f->staff, NULL);
+  g_autoptr(CsApiReply) head = cs_api_request (f, "GET", path, f->head, NULL);
+  g_autoptr(CsApiReply) colleague = cs_api_request (f, "GET", path, f->staff2, NULL);
+  g_autoptr(CsApiReply) stranger = cs_api_request (f, "GET", path, f->other, NULL);
+  g_autoptr(CsApiReply) missing = cs_api_request (f, "GET", "/posts/9999", f->head, NULL);
 
   g_assert_cmpuint (own->status, ==, 200);
-  g_assert_cmpstr (member (own, "text"), ==, good_post);
-  g_assert_cmpstr (member (own, "author"), ==, "sam");
+  g_assert_cmpstr (cs_api_member (own, "text"), ==, cs_api_good_post);
+  g_assert_cmpstr (cs_api_member (own, "author"), ==, "sam");
   g_assert_cmpuint (head->status, ==, 200);
   g_assert_cmpuint (colleague->status, ==, 403);
   g_assert_cmpuint (stranger->status, ==, 403);
   g_assert_cmpuint (missing->status, ==, 404);
 
-  g_assert_cmpuint (count_posts (f, f->staff, ""), ==, 1);
-  g_assert_cmpuint (count_posts (f, f->staff2, ""), ==, 0);
-  g_assert_cmpuint (count_posts (f, f->head, "?state=pending"), ==, 1);
-  g_assert_cmpuint (count_posts (f, f->head, "?state=approved"), ==, 0);
-  g_assert_cmpuint (count_posts (f, f->other, ""), ==, 0);
+  g_assert_cmpuint (cs_api_count_posts (f, f->staff, ""), ==, 1);
+  g_assert_cmpuint (cs_api_count_posts (f, f->staff2, ""), ==, 0);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, "?state=pending"), ==, 1);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, "?state=approved"), ==, 0);
+  g_assert_cmpuint (cs_api_count_posts (f, f->other, ""), ==, 0);
 }
 
 static void
 test_submit_policy_errors (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(Reply) r = request (f, "POST", "/posts", f->staff,
+  g_autoptr(CsApiReply) r = cs_api_request (f, "POST", "/posts", f->staff,
                                 "{\"text\":\"Well done to Poppy Whitlow in Year 2!\",\"platforms\":[\"x\"]}");
   JsonArray *findings;
   gboolean named = FALSE;
 
   g_assert_cmpuint (r->status, ==, 422);
-  g_assert_cmpstr (member (r, "error"), ==, "policy");
+  g_assert_cmpstr (cs_api_member (r, "error"), ==, "policy");
   findings = json_object_get_array_member (json_node_get_object (r->json), "findings");
   for (guint i = 0; i < json_array_get_length (findings); i++)
     {
@@ -329,158 +89,125 @@ test_submit_policy_errors (Fixture       *f,
         named = TRUE;
     }
   g_assert_true (named);
-  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 0);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, ""), ==, 0);
 }
 
 static void
 test_submit_idempotent (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"facebook\"]}", good_post);
+  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"facebook\"]}", cs_api_good_post);
   gint64 ids[2];
 
   for (int i = 0; i < 2; i++)
     {
-      SoupMessage *msg = new_message (f, "POST", "/posts");
+      SoupMessage *msg = cs_api_new_message (f, "POST", "/posts");
       g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-      g_autoptr(Reply) r = NULL;
+      g_autoptr(CsApiReply) r = NULL;
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", "draft-1-try");
       soup_message_set_request_body_from_bytes (msg, "application/json", body);
-      r = send_message (f, msg, f->staff);
+      r = cs_api_send (f, msg, f->staff);
       g_assert_cmpuint (r->status, ==, 201);
       ids[i] = json_object_get_int_member (json_node_get_object (r->json), "id");
     }
   g_assert_cmpint (ids[0], ==, ids[1]);
-  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 1);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, ""), ==, 1);
 
   /* The same key for another post is a client bug, not a retry. */
   {
-    SoupMessage *msg = new_message (f, "POST", "/posts");
+    SoupMessage *msg = cs_api_new_message (f, "POST", "/posts");
     g_autoptr(GBytes) body = g_bytes_new_static ("{\"text\":\"Another post.\",\"platforms\":[\"x\"]}", 42);
-    g_autoptr(Reply) r = NULL;
+    g_autoptr(CsApiReply) r = NULL;
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", "draft-1-try");
     soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    r = send_message (f, msg, f->staff);
+    r = cs_api_send (f, msg, f->staff);
     g_assert_cmpuint (r->status, ==, 422);
-    g_assert_cmpstr (member (r, "error"), ==, "key-reused");
+    g_assert_cmpstr (cs_api_member (r, "error"), ==, "key-reused");
   }
-  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 1);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, ""), ==, 1);
 }
 
 static void
 test_roles (Fixture       *f,
             gconstpointer  data)
 {
-  gint64 id = submit_text (f, f->staff, good_post);
+  gint64 id = cs_api_submit_text (f, f->staff, cs_api_good_post);
   g_autofree char *approve = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", id);
   g_autofree char *withdraw = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/withdraw", id);
-  g_autoptr(Reply) staff_approves = request (f, "POST", approve, f->staff, "{\"content_hash\":\"x\"}");
-  g_autoptr(Reply) admin_approves = request (f, "POST", approve, f->admin, "{\"content_hash\":\"x\"}");
-  g_autoptr(Reply) other_head = request (f, "POST", approve, f->other, "{\"content_hash\":\"x\"}");
-  g_autoptr(Reply) admin_submits = request (f, "POST", "/posts", f->admin,
+  g_autoptr(CsApiReply) staff_approves = cs_api_request (f, "POST", approve, f->staff, "{\"content_hash\":\"x\"}");
+  g_autoptr(CsApiReply) admin_approves = cs_api_request (f, "POST", approve, f->admin, "{\"content_hash\":\"x\"}");
+  g_autoptr(CsApiReply) other_head = cs_api_request (f, "POST", approve, f->other, "{\"content_hash\":\"x\"}");
+  g_autoptr(CsApiReply) admin_submits = cs_api_request (f, "POST", "/posts", f->admin,
                                             "{\"text\":\"Hello\",\"platforms\":[\"x\"]}");
-  g_autoptr(Reply) staff_audit = request (f, "GET", "/audit", f->staff, NULL);
-  g_autoptr(Reply) staff_roster = request (f, "PUT", "/roster", f->staff, "id,forename,surname,photo_consent\n");
-  g_autoptr(Reply) colleague_withdraws = request (f, "POST", withdraw, f->staff2, NULL);
+  g_autoptr(CsApiReply) staff_audit = cs_api_request (f, "GET", "/audit", f->staff, NULL);
+  g_autoptr(CsApiReply) staff_roster = cs_api_request (f, "PUT", "/roster", f->staff, "id,forename,surname,photo_consent\n");
+  g_autoptr(CsApiReply) colleague_withdraws = cs_api_request (f, "POST", withdraw, f->staff2, NULL);
 
   g_assert_cmpuint (staff_approves->status, ==, 403);
-  g_assert_cmpstr (member (staff_approves, "error"), ==, "forbidden");
+  g_assert_cmpstr (cs_api_member (staff_approves, "error"), ==, "forbidden");
   g_assert_cmpuint (admin_approves->status, ==, 403);
   g_assert_cmpuint (other_head->status, ==, 403);
   g_assert_cmpuint (admin_submits->status, ==, 403);
   g_assert_cmpuint (staff_audit->status, ==, 403);
   g_assert_cmpuint (staff_roster->status, ==, 403);
   g_assert_cmpuint (colleague_withdraws->status, ==, 403);
-  g_assert_cmpuint (count_posts (f, f->head, "?state=pending"), ==, 1);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, "?state=pending"), ==, 1);
 }
 
 static void
 test_decisions (Fixture       *f,
                 gconstpointer  data)
 {
-  gint64 id = submit_text (f, f->staff, good_post);
-  gint64 id2 = submit_text (f, f->staff, "Our choir sang beautifully at the harvest festival.");
-  gint64 id3 = submit_text (f, f->staff, "The library is open after school on Thursdays.");
+  gint64 id = cs_api_submit_text (f, f->staff, cs_api_good_post);
+  gint64 id2 = cs_api_submit_text (f, f->staff, "Our choir sang beautifully at the harvest festival.");
+  gint64 id3 = cs_api_submit_text (f, f->staff, "The library is open after school on Thursdays.");
   g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id);
   g_autofree char *approve = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", id);
   g_autofree char *reject = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/reject", id2);
   g_autofree char *withdraw = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/withdraw", id3);
-  g_autoptr(Reply) post = request (f, "GET", path, f->head, NULL);
+  g_autoptr(CsApiReply) post = cs_api_request (f, "GET", path, f->head, NULL);
   g_autofree char *body = g_strdup_printf ("{\"content_hash\":\"%s\",\"comment\":\"Lovely\"}",
-                                           member (post, "content_hash"));
-  g_autoptr(Reply) stale = request (f, "POST", approve, f->head, "{\"content_hash\":\"0123\"}");
-  g_autoptr(Reply) approved = request (f, "POST", approve, f->head, body);
-  g_autoptr(Reply) twice = request (f, "POST", approve, f->head, body);
-  g_autoptr(Reply) no_comment = request (f, "POST", reject, f->head, "{\"comment\":\"  \"}");
-  g_autoptr(Reply) rejected = request (f, "POST", reject, f->head, "{\"comment\":\"Say which class, please.\"}");
-  g_autoptr(Reply) withdrawn = request (f, "POST", withdraw, f->staff, NULL);
+                                           cs_api_member (post, "content_hash"));
+  g_autoptr(CsApiReply) stale = cs_api_request (f, "POST", approve, f->head, "{\"content_hash\":\"0123\"}");
+  g_autoptr(CsApiReply) approved = cs_api_request (f, "POST", approve, f->head, body);
+  g_autoptr(CsApiReply) twice = cs_api_request (f, "POST", approve, f->head, body);
+  g_autoptr(CsApiReply) no_comment = cs_api_request (f, "POST", reject, f->head, "{\"comment\":\"  \"}");
+  g_autoptr(CsApiReply) rejected = cs_api_request (f, "POST", reject, f->head, "{\"comment\":\"Say which class, please.\"}");
+  g_autoptr(CsApiReply) withdrawn = cs_api_request (f, "POST", withdraw, f->staff, NULL);
   g_autofree char *path2 = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id2);
-  g_autoptr(Reply) author_view = request (f, "GET", path2, f->staff, NULL);
+  g_autoptr(CsApiReply) author_view = cs_api_request (f, "GET", path2, f->staff, NULL);
 
   g_assert_cmpuint (stale->status, ==, 409);
-  g_assert_cmpstr (member (stale, "error"), ==, "changed");
+  g_assert_cmpstr (cs_api_member (stale, "error"), ==, "changed");
   g_assert_cmpuint (approved->status, ==, 200);
-  g_assert_cmpstr (member (approved, "state"), ==, "approved");
+  g_assert_cmpstr (cs_api_member (approved, "state"), ==, "approved");
   g_assert_cmpuint (twice->status, ==, 409);
   g_assert_cmpuint (no_comment->status, ==, 422);
-  g_assert_cmpstr (member (no_comment, "error"), ==, "comment-required");
+  g_assert_cmpstr (cs_api_member (no_comment, "error"), ==, "comment-required");
   g_assert_cmpuint (rejected->status, ==, 200);
-  g_assert_cmpstr (member (rejected, "state"), ==, "rejected");
+  g_assert_cmpstr (cs_api_member (rejected, "state"), ==, "rejected");
   g_assert_cmpuint (withdrawn->status, ==, 200);
-  g_assert_cmpstr (member (withdrawn, "state"), ==, "withdrawn");
-  g_assert_cmpstr (member (author_view, "state"), ==, "rejected");
-  g_assert_cmpstr (member (author_view, "comment"), ==, "Say which class, please.");
-}
-
-static GBytes *
-grey_jpeg (void)
-{
-  g_autoptr(CsImage) image = cs_image_new (320, 240);
-  g_autoptr(GError) error = NULL;
-  GBytes *jpeg;
-
-  memset (cs_image_get_data (image), 128, cs_image_get_stride (image) * 240);
-  jpeg = cs_image_encode_jpeg (image, 85, &error);
-  g_assert_no_error (error);
-  return jpeg;
-}
-
-static Reply *
-submit_photo (Fixture    *f,
-              const char *token,
-              GBytes     *jpeg,
-              const char *tags)
-{
-  g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
-  g_autofree char *post = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"mastodon\"],"
-                                           "\"photos\":[{\"alt\":\"Children planting bulbs\",\"tags\":%s}]}",
-                                           good_post, tags);
-  g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg = new_message (f, "POST", "/posts");
-
-  soup_multipart_append_form_string (multipart, "post", post);
-  soup_multipart_append_form_file (multipart, "photo0", "photo.jpg", "image/jpeg", jpeg);
-  soup_multipart_to_message (multipart, soup_message_get_request_headers (msg), &body);
-  soup_message_set_request_body_from_bytes (msg, NULL, body);
-  return send_message (f, msg, token);
+  g_assert_cmpstr (cs_api_member (withdrawn, "state"), ==, "withdrawn");
+  g_assert_cmpstr (cs_api_member (author_view, "state"), ==, "rejected");
+  g_assert_cmpstr (cs_api_member (author_view, "comment"), ==, "Say which class, please.");
 }
 
 static void
 test_consent_withdrawn (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(GBytes) jpeg = grey_jpeg ();
-  g_autoptr(Reply) submitted = submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P001\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
-  g_autoptr(Reply) refused = submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P002\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
-  g_autoptr(Reply) never = submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P003\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
+  g_autoptr(GBytes) jpeg = cs_api_grey_jpeg ();
+  g_autoptr(CsApiReply) submitted = cs_api_submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P001\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
+  g_autoptr(CsApiReply) refused = cs_api_submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P002\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
+  g_autoptr(CsApiReply) never = cs_api_submit_photo (f, f->staff, jpeg, "[{\"pupil\":\"P003\",\"x\":10,\"y\":10,\"w\":40,\"h\":50}]");
   gint64 id;
   g_autofree char *approve = NULL;
   g_autofree char *body = NULL;
-  g_autoptr(Reply) blocked = NULL;
-  g_autoptr(Reply) roster = NULL;
-  g_autoptr(Reply) photo = NULL;
+  g_autoptr(CsApiReply) blocked = NULL;
+  g_autoptr(CsApiReply) roster = NULL;
+  g_autoptr(CsApiReply) photo = NULL;
   g_autofree char *photo_path = NULL;
 
   if (CS_TEST_FACE_MODEL[0] == '\0')
@@ -497,23 +224,23 @@ test_consent_withdrawn (Fixture       *f,
 
   id = json_object_get_int_member (json_node_get_object (submitted->json), "id");
   photo_path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/photos/0", id);
-  photo = request (f, "GET", photo_path, f->head, NULL);
+  photo = cs_api_request (f, "GET", photo_path, f->head, NULL);
   g_assert_cmpuint (photo->status, ==, 200);
   g_assert_true (g_bytes_equal (photo->body, jpeg));
 
   /* Poppy's parents withdraw consent after the post went in. */
-  roster = request (f, "PUT", "/roster", f->admin,
+  roster = cs_api_request (f, "PUT", "/roster", f->admin,
                     "id,forename,surname,class,role,photo_consent,name_consent\n"
                     "P001,Poppy,Whitlow,Year 2,pupil,no,no\n");
   g_assert_cmpuint (roster->status, ==, 200);
 
   approve = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", id);
-  body = g_strdup_printf ("{\"content_hash\":\"%s\"}", member (submitted, "content_hash"));
-  blocked = request (f, "POST", approve, f->head, body);
+  body = g_strdup_printf ("{\"content_hash\":\"%s\"}", cs_api_member (submitted, "content_hash"));
+  blocked = cs_api_request (f, "POST", approve, f->head, body);
   g_assert_cmpuint (blocked->status, ==, 409);
-  g_assert_cmpstr (member (blocked, "error"), ==, "policy");
+  g_assert_cmpstr (cs_api_member (blocked, "error"), ==, "policy");
   g_assert_nonnull (strstr (g_bytes_get_data (blocked->body, NULL), "photo-consent"));
-  g_assert_cmpuint (count_posts (f, f->head, "?state=pending"), ==, 1);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, "?state=pending"), ==, 1);
 }
 
 static void
@@ -525,8 +252,8 @@ test_photo_faces (Fixture       *f,
   g_autoptr(CsImage) image = NULL;
   g_autoptr(GBytes) clear = NULL;
   g_autoptr(GBytes) blurred = NULL;
-  g_autoptr(Reply) refused = NULL;
-  g_autoptr(Reply) accepted = NULL;
+  g_autoptr(CsApiReply) refused = NULL;
+  g_autoptr(CsApiReply) accepted = NULL;
   CsRect left = { 40, 50, 100, 130 }, right = { 470, 10, 130, 160 };
 
   if (CS_TEST_FACE_MODEL[0] == '\0')
@@ -539,14 +266,14 @@ test_photo_faces (Fixture       *f,
   g_assert_no_error (error);
   clear = cs_image_encode_jpeg (image, 90, &error);
   g_assert_no_error (error);
-  refused = submit_photo (f, f->staff, clear, "[]");
+  refused = cs_api_submit_photo (f, f->staff, clear, "[]");
   g_assert_cmpuint (refused->status, ==, 422);
   g_assert_nonnull (strstr (g_bytes_get_data (refused->body, NULL), "photo-face"));
 
   cs_image_redact (image, &left);
   cs_image_redact (image, &right);
   blurred = cs_image_encode_jpeg (image, 90, &error);
-  accepted = submit_photo (f, f->staff, blurred, "[]");
+  accepted = cs_api_submit_photo (f, f->staff, blurred, "[]");
   g_assert_cmpuint (accepted->status, ==, 201);
 }
 
@@ -554,63 +281,63 @@ static void
 test_bad_requests (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(Reply) not_json = request (f, "POST", "/posts", f->staff, "{\"text\": ");
-  g_autoptr(Reply) wrong_type = request (f, "POST", "/posts", f->staff, "{\"text\": 4, \"platforms\": [\"x\"]}");
-  g_autoptr(Reply) bad_platform = request (f, "POST", "/posts", f->staff, "{\"text\": \"Hi\", \"platforms\": [\"myspace\"]}");
+  g_autoptr(CsApiReply) not_json = cs_api_request (f, "POST", "/posts", f->staff, "{\"text\": ");
+  g_autoptr(CsApiReply) wrong_type = cs_api_request (f, "POST", "/posts", f->staff, "{\"text\": 4, \"platforms\": [\"x\"]}");
+  g_autoptr(CsApiReply) bad_platform = cs_api_request (f, "POST", "/posts", f->staff, "{\"text\": \"Hi\", \"platforms\": [\"myspace\"]}");
   g_autoptr(GString) deep = g_string_new ("{\"text\":\"Hi\",\"platforms\":[\"x\"],\"x\":");
-  g_autoptr(Reply) too_deep = NULL;
-  g_autoptr(Reply) bad_state = request (f, "GET", "/posts?state=lost", f->head, NULL);
-  g_autoptr(Reply) unknown = request (f, "GET", "/nothing", f->head, NULL);
+  g_autoptr(CsApiReply) too_deep = NULL;
+  g_autoptr(CsApiReply) bad_state = cs_api_request (f, "GET", "/posts?state=lost", f->head, NULL);
+  g_autoptr(CsApiReply) unknown = cs_api_request (f, "GET", "/nothing", f->head, NULL);
 
   for (int i = 0; i < 100; i++)
     g_string_append_c (deep, '[');
   for (int i = 0; i < 100; i++)
     g_string_append_c (deep, ']');
   g_string_append_c (deep, '}');
-  too_deep = request (f, "POST", "/posts", f->staff, deep->str);
+  too_deep = cs_api_request (f, "POST", "/posts", f->staff, deep->str);
 
   g_assert_cmpuint (not_json->status, ==, 400);
-  g_assert_cmpstr (member (not_json, "error"), ==, "malformed");
+  g_assert_cmpstr (cs_api_member (not_json, "error"), ==, "malformed");
   g_assert_cmpuint (wrong_type->status, ==, 400);
-  g_assert_nonnull (strstr (member (wrong_type, "message"), "text"));
+  g_assert_nonnull (strstr (cs_api_member (wrong_type, "message"), "text"));
   g_assert_cmpuint (bad_platform->status, ==, 422);
-  g_assert_nonnull (strstr (member (bad_platform, "message"), "platforms[0]"));
+  g_assert_nonnull (strstr (cs_api_member (bad_platform, "message"), "platforms[0]"));
   g_assert_cmpuint (too_deep->status, ==, 400);
-  g_assert_nonnull (strstr (member (too_deep, "message"), "nested"));
+  g_assert_nonnull (strstr (cs_api_member (too_deep, "message"), "nested"));
   g_assert_cmpuint (bad_state->status, ==, 400);
   g_assert_cmpuint (unknown->status, ==, 404);
 
   /* A multipart body whose boundary never appears. */
   {
-    SoupMessage *msg = new_message (f, "POST", "/posts");
+    SoupMessage *msg = cs_api_new_message (f, "POST", "/posts");
     g_autoptr(GBytes) body = g_bytes_new_static ("not really multipart", 20);
-    g_autoptr(Reply) r = NULL;
+    g_autoptr(CsApiReply) r = NULL;
 
     soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=xyz", body);
-    r = send_message (f, msg, f->staff);
+    r = cs_api_send (f, msg, f->staff);
     g_assert_cmpuint (r->status, ==, 400);
   }
 
   /* A photo that still carries EXIF (here a comment segment and an APP1). */
   {
-    g_autoptr(GBytes) clean = grey_jpeg ();
+    g_autoptr(GBytes) clean = cs_api_grey_jpeg ();
     gsize len;
     const guint8 *data = g_bytes_get_data (clean, &len);
     static const guint8 exif[] = { 0xFF, 0xE1, 0x00, 0x0E, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0 };
     g_autoptr(GByteArray) tagged = g_byte_array_new ();
     g_autoptr(GBytes) tagged_bytes = NULL;
-    g_autoptr(Reply) r = NULL;
+    g_autoptr(CsApiReply) r = NULL;
 
     g_byte_array_append (tagged, data, 2);
     g_byte_array_append (tagged, exif, sizeof exif);
     g_byte_array_append (tagged, data + 2, len - 2);
     tagged_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&tagged));
-    r = submit_photo (f, f->staff, tagged_bytes, "[]");
+    r = cs_api_submit_photo (f, f->staff, tagged_bytes, "[]");
     g_assert_cmpuint (r->status, ==, 422);
-    g_assert_nonnull (strstr (member (r, "message"), "EXIF"));
+    g_assert_nonnull (strstr (cs_api_member (r, "message"), "EXIF"));
   }
 
-  g_assert_cmpuint (count_posts (f, f->head, ""), ==, 0);
+  g_assert_cmpuint (cs_api_count_posts (f, f->head, ""), ==, 0);
 }
 
 static void
@@ -619,25 +346,25 @@ test_body_too_large (Fixture       *f,
 {
   gsize len = f->max_body + 1;
   g_autofree char *big = g_malloc (len);
-  SoupMessage *msg = new_message (f, "POST", "/posts");
+  SoupMessage *msg = cs_api_new_message (f, "POST", "/posts");
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(Reply) r = NULL;
+  g_autoptr(CsApiReply) r = NULL;
 
   memset (big, ' ', len);
   body = g_bytes_new_take (g_steal_pointer (&big), len);
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  r = send_message (f, msg, f->staff);
+  r = cs_api_send (f, msg, f->staff);
   g_assert_cmpuint (r->status, ==, 413);
-  g_assert_cmpstr (member (r, "error"), ==, "too-large");
+  g_assert_cmpstr (cs_api_member (r, "error"), ==, "too-large");
 
   /* The same anywhere else on the server, before the body is read. */
   {
     g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/elsewhere", f->port);
     SoupMessage *other = soup_message_new ("POST", url);
-    g_autoptr(Reply) r2 = NULL;
+    g_autoptr(CsApiReply) r2 = NULL;
 
     soup_message_set_request_body_from_bytes (other, "application/json", body);
-    r2 = send_message (f, other, NULL);
+    r2 = cs_api_send (f, other, NULL);
     g_assert_cmpuint (r2->status, ==, 413);
   }
 }
@@ -652,11 +379,11 @@ test_rate_limit (Fixture       *f,
   /* 60 a minute: a burst of 10, then one a second. */
   cs_test_server_stop (f->server);
   f->rate = 60;
-  start_server (f);
+  cs_api_start_server (f);
 
   for (int i = 0; i < 15; i++)
     {
-      g_autoptr(Reply) r = request (f, "GET", "/posts", f->staff, NULL);
+      g_autoptr(CsApiReply) r = cs_api_request (f, "GET", "/posts", f->staff, NULL);
 
       if (r->status == 200)
         ok++;
@@ -674,7 +401,7 @@ test_rate_limit (Fixture       *f,
 
   /* Another user has their own allowance. */
   {
-    g_autoptr(Reply) r = request (f, "GET", "/posts", f->head, NULL);
+    g_autoptr(CsApiReply) r = cs_api_request (f, "GET", "/posts", f->head, NULL);
 
     g_assert_cmpuint (r->status, ==, 200);
   }
@@ -684,12 +411,12 @@ static void
 test_audit (Fixture       *f,
             gconstpointer  data)
 {
-  gint64 id = submit_text (f, f->staff, good_post);
+  gint64 id = cs_api_submit_text (f, f->staff, cs_api_good_post);
   g_autofree char *reject = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/reject", id);
-  g_autoptr(Reply) rejected = request (f, "POST", reject, f->head, "{\"comment\":\"Not this week.\"}");
-  g_autoptr(Reply) audit = request (f, "GET", "/audit", f->head, NULL);
-  g_autoptr(Reply) other = request (f, "GET", "/audit", f->other, NULL);
-  g_autoptr(Reply) csv = request (f, "GET", "/audit?format=csv", f->admin, NULL);
+  g_autoptr(CsApiReply) rejected = cs_api_request (f, "POST", reject, f->head, "{\"comment\":\"Not this week.\"}");
+  g_autoptr(CsApiReply) audit = cs_api_request (f, "GET", "/audit", f->head, NULL);
+  g_autoptr(CsApiReply) other = cs_api_request (f, "GET", "/audit", f->other, NULL);
+  g_autoptr(CsApiReply) csv = cs_api_request (f, "GET", "/audit?format=csv", f->admin, NULL);
   g_autoptr(GError) error = NULL;
   CsDb *db;
   JsonArray *entries;
@@ -722,7 +449,7 @@ test_audit (Fixture       *f,
   g_assert_no_error (error);
 
   /* The database refuses edits to the log... */
-  db = open_raw (f->dir);
+  db = cs_api_open_raw (f->dir);
   g_assert_false (cs_db_exec (db, "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'", &error));
   g_assert_nonnull (strstr (error->message, "append-only"));
   g_clear_error (&error);
@@ -730,7 +457,7 @@ test_audit (Fixture       *f,
   g_clear_error (&error);
 
   /* ...and the chain shows an edit made behind its back. */
-  g_assert_true (cs_db_exec (db, postgres () != NULL ? "DROP TRIGGER audit_no_update ON audit"
+  g_assert_true (cs_db_exec (db, cs_api_postgres () != NULL ? "DROP TRIGGER audit_no_update ON audit"
                                                      : "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete",
                              NULL));
   g_assert_true (cs_db_exec (db, "UPDATE audit SET detail = 'nothing' WHERE action = 'rejected'", NULL));
@@ -752,25 +479,25 @@ test_login (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *token = cs_queue_store_add_user (f->store, "larkfield", "pat", CS_USER_HEAD,
                                                     "correct horse battery", &error);
-  g_autoptr(Reply) wrong = request (f, "POST", "/login", NULL,
+  g_autoptr(CsApiReply) wrong = cs_api_request (f, "POST", "/login", NULL,
                                     "{\"school\":\"larkfield\",\"username\":\"pat\",\"password\":\"guess\"}");
-  g_autoptr(Reply) nobody = request (f, "POST", "/login", NULL,
+  g_autoptr(CsApiReply) nobody = cs_api_request (f, "POST", "/login", NULL,
                                      "{\"school\":\"larkfield\",\"username\":\"nobody\",\"password\":\"guess\"}");
-  g_autoptr(Reply) right = request (f, "POST", "/login", NULL,
+  g_autoptr(CsApiReply) right = cs_api_request (f, "POST", "/login", NULL,
                                     "{\"school\":\"larkfield\",\"username\":\"pat\",\"password\":\"correct horse battery\"}");
-  g_autoptr(Reply) me = NULL;
-  g_autoptr(Reply) old = NULL;
+  g_autoptr(CsApiReply) me = NULL;
+  g_autoptr(CsApiReply) old = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpuint (wrong->status, ==, 401);
   g_assert_cmpuint (nobody->status, ==, 401);
   g_assert_cmpuint (right->status, ==, 200);
-  g_assert_cmpstr (member (right, "role"), ==, "head");
-  me = request (f, "GET", "/me", member (right, "token"), NULL);
+  g_assert_cmpstr (cs_api_member (right, "role"), ==, "head");
+  me = cs_api_request (f, "GET", "/me", cs_api_member (right, "token"), NULL);
   g_assert_cmpuint (me->status, ==, 200);
-  g_assert_cmpstr (member (me, "name"), ==, "pat");
+  g_assert_cmpstr (cs_api_member (me, "name"), ==, "pat");
   /* The token printed when the user was made was replaced by the login's. */
-  old = request (f, "GET", "/me", token, NULL);
+  old = cs_api_request (f, "GET", "/me", token, NULL);
   g_assert_cmpuint (old->status, ==, 401);
 }
 
@@ -829,7 +556,7 @@ open_stream (Fixture      *f,
              const char   *token,
              Stream       *stream)
 {
-  g_autoptr(SoupMessage) msg = new_message (f, "GET", "/events");
+  g_autoptr(SoupMessage) msg = cs_api_new_message (f, "GET", "/events");
 
   stream->messages = g_ptr_array_new_with_free_func (g_free);
   if (token != NULL)
@@ -877,7 +604,7 @@ test_events (Fixture       *f,
   g_assert_null (nobody.connection);
   g_assert_nonnull (nobody.error);
 
-  submit_text (f, f->staff, good_post);
+  cs_api_submit_text (f, f->staff, cs_api_good_post);
   wait_for_messages (context, &head, 1, 5000);
   wait_for_messages (context, &author, 1, 5000);
   g_assert_cmpuint (head.messages->len, ==, 1);
@@ -887,13 +614,13 @@ test_events (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (event), "event"), ==, "post-changed");
   post = json_object_get_object_member (json_node_get_object (event), "post");
   g_assert_cmpstr (json_object_get_string_member (post, "state"), ==, "pending");
-  g_assert_cmpstr (json_object_get_string_member (post, "text"), ==, good_post);
+  g_assert_cmpstr (json_object_get_string_member (post, "text"), ==, cs_api_good_post);
 
   /* The head's rejection reaches the author's stream too. */
   {
     g_autofree char *reject = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/reject",
                                                json_object_get_int_member (post, "id"));
-    g_autoptr(Reply) r = request (f, "POST", reject, f->head, "{\"comment\":\"Next week, please.\"}");
+    g_autoptr(CsApiReply) r = cs_api_request (f, "POST", reject, f->head, "{\"comment\":\"Next week, please.\"}");
     g_autoptr(JsonNode) second = NULL;
 
     g_assert_cmpuint (r->status, ==, 200);
@@ -927,7 +654,7 @@ test_refuses_plain_http_off_loopback (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("queue-XXXXXX", &error);
-  g_autoptr(CsQueueStore) store = open_store (dir, TRUE);
+  g_autoptr(CsQueueStore) store = cs_api_open_store (dir, TRUE);
   g_autoptr(CsQueueServer) server = cs_queue_server_new (store, NULL);
   g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
 
@@ -945,7 +672,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, cs_api_fixture_setup, fn, cs_api_fixture_teardown)
   ADD ("/server/auth/token-required", test_auth_required);
   ADD ("/server/posts/submit-and-see", test_submit_and_see);
   ADD ("/server/posts/policy-errors-refused", test_submit_policy_errors);
@@ -960,7 +687,7 @@ main (int   argc,
   ADD ("/server/auth/login", test_login);
   ADD ("/server/events/live", test_events);
   g_test_add ("/server/limits/body-size", Fixture, GSIZE_TO_POINTER (1024 * 1024),
-              fixture_setup, test_body_too_large, fixture_teardown);
+              cs_api_fixture_setup, test_body_too_large, cs_api_fixture_teardown);
 #undef ADD
   g_test_add_func ("/server/listen/plain-http-only-on-loopback", test_refuses_plain_http_off_loopback);
 

@@ -25,6 +25,9 @@ static const char usage[] =
   "  countersign-queue [--config FILE] user add --school ID --role staff|head|admin [--password] NAME\n"
   "  countersign-queue [--config FILE] roster set --school ID FILE.csv\n"
   "  countersign-queue [--config FILE] policy set --school ID FILE.json\n"
+  "  countersign-queue [--config FILE] account set --school ID PLATFORM FILE.json\n"
+  "  countersign-queue [--config FILE] account list --school ID\n"
+  "  countersign-queue [--config FILE] account remove --school ID PLATFORM\n"
   "  countersign-queue [--config FILE] audit verify\n"
   "  countersign-queue [--config FILE] audit export [--school ID] [--format csv|json]\n"
   "\n"
@@ -40,10 +43,21 @@ static const char usage[] =
   "  face_model=PATH        the YuNet model, to look at submitted photos again\n"
   "  max_body_mb=50         the largest request accepted\n"
   "  rate_per_minute=600    requests one user may make in a minute\n"
+  "  accounts_key=PATH      the key sealing the school's account credentials (made on\n"
+  "                         first start, readable by the service user alone; default:\n"
+  "                         accounts.key beside the database)\n"
+  "  trust_certificate=PATH also trust this certificate when publishing (a school's own\n"
+  "                         Mastodon server with a self-signed certificate)\n"
+  "  retry_first_seconds=30 the wait before publishing is tried again; each later wait\n"
+  "  retry_attempts=6       is four times longer, and after this many tries it stops\n"
   "\n"
   "“user add” prints the new user's token once: give it to them to put in the\n"
   "app's preferences. With --password, a password is read from standard input\n"
-  "so that they can sign in with their name instead.\n";
+  "so that they can sign in with their name instead.\n"
+  "\n"
+  "“account set” reads an account's {\"settings\": {…}, \"secrets\": {…}} from a file, so\n"
+  "that no token is left in the shell's history; PLATFORM is mastodon, bluesky, x,\n"
+  "facebook or export. Delete the file afterwards: the queue keeps the secrets sealed.\n";
 
 typedef struct
 {
@@ -56,6 +70,10 @@ typedef struct
   char   *face_model;
   gsize   max_body;
   guint   rate;
+  char   *accounts_key;
+  char   *trust_certificate;
+  guint   retry_first;
+  guint   retry_attempts;
 } Config;
 
 static void
@@ -67,6 +85,8 @@ config_clear (Config *config)
   g_free (config->certificate);
   g_free (config->key);
   g_free (config->face_model);
+  g_free (config->accounts_key);
+  g_free (config->trust_certificate);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Config, config_clear)
@@ -87,6 +107,8 @@ load_config (const char  *path,
   config->face_model = g_strdup (CS_FACE_MODEL);
   config->max_body = CS_QUEUE_SERVER_DEFAULT_MAX_BODY;
   config->rate = CS_QUEUE_SERVER_DEFAULT_RATE;
+  config->retry_first = 30;
+  config->retry_attempts = 6;
 
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local))
     {
@@ -110,6 +132,8 @@ load_config (const char  *path,
   STRING_KEY ("certificate", certificate)
   STRING_KEY ("key", key)
   STRING_KEY ("face_model", face_model)
+  STRING_KEY ("accounts_key", accounts_key)
+  STRING_KEY ("trust_certificate", trust_certificate)
 #undef STRING_KEY
 
   if (g_key_file_has_key (file, "server", "port", NULL))
@@ -145,11 +169,42 @@ load_config (const char  *path,
         }
       config->rate = number;
     }
+  if (g_key_file_has_key (file, "server", "retry_first_seconds", NULL))
+    {
+      number = g_key_file_get_int64 (file, "server", "retry_first_seconds", &local);
+      if (local != NULL || number < 1 || number > 3600)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s: [server] retry_first_seconds must be a number from 1 to 3600.", path);
+          return FALSE;
+        }
+      config->retry_first = number;
+    }
+  if (g_key_file_has_key (file, "server", "retry_attempts", NULL))
+    {
+      number = g_key_file_get_int64 (file, "server", "retry_attempts", &local);
+      if (local != NULL || number < 1 || number > 20)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s: [server] retry_attempts must be a number from 1 to 20.", path);
+          return FALSE;
+        }
+      config->retry_attempts = number;
+    }
   if ((config->certificate == NULL) != (config->key == NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "%s: [server] needs both certificate and key for HTTPS, or neither.", path);
       return FALSE;
+    }
+
+  if (config->accounts_key == NULL)
+    {
+      g_autofree char *dir = config->postgres != NULL
+                             ? g_build_filename (g_get_user_data_dir (), "countersign", NULL)
+                             : g_path_get_dirname (config->database);
+
+      config->accounts_key = g_build_filename (dir, "accounts.key", NULL);
     }
 
   return TRUE;
@@ -188,6 +243,9 @@ serve (const Config *config)
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(CsSecretBox) box = NULL;
+  g_autoptr(GTlsCertificate) trusted = NULL;
+  g_autoptr(CsPublishService) publishing = NULL;
 
   if (store == NULL)
     {
@@ -212,14 +270,43 @@ serve (const Config *config)
         }
     }
 
+  box = cs_secret_box_load (config->accounts_key, TRUE, &error);
+  if (box == NULL)
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+  if (config->trust_certificate != NULL)
+    {
+      trusted = g_tls_certificate_new_from_file (config->trust_certificate, &error);
+      if (trusted == NULL)
+        {
+          g_printerr ("countersign-queue: the certificate to trust, %s, cannot be read: %s\n",
+                      config->trust_certificate, error->message);
+          return 1;
+        }
+    }
+
   server = cs_queue_server_new (store, config->face_model);
   cs_queue_server_set_limits (server, config->max_body, config->rate);
+  publishing = cs_publish_service_new (store, cs_queue_server_get_checks (server), g_steal_pointer (&box));
+  cs_publish_service_set_retry_policy (publishing, config->retry_first, config->retry_attempts);
+  cs_publish_service_trust_certificate (publishing, trusted);
+  cs_queue_server_set_publishing (server, publishing);
   if (!cs_queue_server_warm_up (server, &error))
     {
       g_printerr ("countersign-queue: %s\n", error->message);
       return 1;
     }
   if (!cs_queue_server_listen (server, address, config->port, certificate, &error))
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+
+  /* After listening: a post due while the server was down goes out now,
+   * and its viewers can already be told. */
+  if (!cs_publish_service_start (publishing, &error))
     {
       g_printerr ("countersign-queue: %s\n", error->message);
       return 1;
@@ -232,6 +319,7 @@ serve (const Config *config)
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
+  cs_publish_service_stop (publishing);
   cs_queue_server_disconnect (server);
   return 0;
 }
@@ -433,6 +521,105 @@ audit (const Config *config,
   }
   return 0;
 }
+static int
+account (const Config *config,
+         int           argc,
+         char        **argv)
+{
+  g_autofree char *school = NULL;
+  GOptionEntry entries[] = {
+    { "school", 0, 0, G_OPTION_ARG_STRING, &school, "The school's id", "ID" },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("set|list|remove");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueStore) store = NULL;
+  const char *verb;
+  CsQueueUser actor = { 0, NULL, (char *) "countersign-queue", CS_USER_ADMIN };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 || school == NULL)
+    {
+      g_printerr ("usage: countersign-queue account set|list|remove --school ID …\n");
+      return 2;
+    }
+  verb = argv[1];
+  actor.school = school;
+  store = open_store (config, &error);
+  if (store == NULL)
+    {
+      g_printerr ("countersign-queue: %s\n", error->message);
+      return 1;
+    }
+
+  if (strcmp (verb, "list") == 0 && argc == 2)
+    {
+      g_autoptr(JsonArray) accounts = cs_queue_store_list_accounts (store, school, &error);
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *text = NULL;
+
+      if (accounts == NULL)
+        {
+          g_printerr ("countersign-queue: %s\n", error->message);
+          return 1;
+        }
+      node = json_node_init_array (json_node_alloc (), accounts);
+      text = json_to_string (node, TRUE);
+      g_print ("%s\n", text);
+      return 0;
+    }
+  if (strcmp (verb, "remove") == 0 && argc == 3)
+    {
+      if (!cs_queue_store_remove_account (store, school, argv[2], &actor, &error))
+        {
+          g_printerr ("countersign-queue: %s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
+  if (strcmp (verb, "set") == 0 && argc == 4)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(CsSchoolChecks) checks = NULL;
+      g_autoptr(CsPublishService) service = NULL;
+      CsSecretBox *box;
+      JsonNode *root;
+      JsonNode *settings, *secrets;
+
+      if (!json_parser_load_from_mapped_file (parser, argv[3], &error))
+        {
+          g_printerr ("countersign-queue: %s: %s\n", argv[3], error->message);
+          return 1;
+        }
+      root = json_parser_get_root (parser);
+      settings = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "settings") : NULL;
+      secrets = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "secrets") : NULL;
+      if (settings == NULL || !JSON_NODE_HOLDS_OBJECT (settings) || secrets == NULL || !JSON_NODE_HOLDS_OBJECT (secrets))
+        {
+          g_printerr ("countersign-queue: %s must hold an object with “settings” and “secrets”, each an object "
+                      "of strings.\n", argv[3]);
+          return 1;
+        }
+      box = cs_secret_box_load (config->accounts_key, TRUE, &error);
+      if (box == NULL)
+        {
+          g_printerr ("countersign-queue: %s\n", error->message);
+          return 1;
+        }
+      checks = cs_school_checks_new (store, config->face_model);
+      service = cs_publish_service_new (store, checks, box);
+      if (!cs_publish_service_set_account (service, school, argv[2], json_node_get_object (settings),
+                                           json_node_get_object (secrets), &actor, &error))
+        {
+          g_printerr ("countersign-queue: %s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
+
+  g_printerr ("usage: countersign-queue account set|list|remove --school ID …\n");
+  return 2;
+}
 
 int
 main (int   argc,
@@ -485,6 +672,8 @@ main (int   argc,
   if (argc >= first + 2 && (strcmp (argv[first], "roster") == 0 || strcmp (argv[first], "policy") == 0) &&
       strcmp (argv[first + 1], "set") == 0)
     return school_file_set (&config, strcmp (argv[first], "roster") == 0, argc - first - 1, argv + first + 1);
+  if (argc >= first + 2 && strcmp (argv[first], "account") == 0)
+    return account (&config, argc - first, argv + first);
   if (argc >= first + 2 && strcmp (argv[first], "audit") == 0)
     return audit (&config, argc - first, argv + first);
 

@@ -261,6 +261,18 @@ cs_publisher_pin_certificate (CsPublisher     *self,
   g_set_object (&priv->pinned, certificate);
 }
 
+void
+cs_publisher_set_timeout (CsPublisher *self,
+                          guint        seconds)
+{
+  CsPublisherPrivate *priv = cs_publisher_get_instance_private (self);
+
+  g_return_if_fail (CS_IS_PUBLISHER (self));
+  /* libsoup reads this only when it opens a connection, and only from
+   * the session's own thread, hence the caveat in the header. */
+  g_object_set (priv->session, "timeout", seconds, NULL);
+}
+
 gboolean
 cs_publisher_publish (CsPublisher   *self,
                       CsPublishJob  *job,

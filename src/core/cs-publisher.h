@@ -125,6 +125,11 @@ gboolean      cs_publisher_publish      (CsPublisher   *self,
 void          cs_publisher_pin_certificate (CsPublisher     *self,
                                             GTlsCertificate *certificate);
 
+/* How long one request may take, in seconds (tests use a short one).
+ * Call before the first request, from the thread that made @self. */
+void          cs_publisher_set_timeout  (CsPublisher     *self,
+                                         guint            seconds);
+
 /* Credentials that changed while publishing (a refreshed token), as a
  * JSON object for the server to store again; NULL when none did. Clears
  * the flag. */

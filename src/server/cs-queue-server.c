@@ -9,7 +9,7 @@
  * status that fits.
  */
 
-#include "cs-queue-server.h"
+#include "cs-queue-server-private.h"
 
 #include <string.h>
 
@@ -17,7 +17,7 @@
 #include "cs-school-checks.h"
 #include "cs-unicode-private.h"
 
-#define API_PREFIX "/api/v1"
+#define API_PREFIX CS_QUEUE_API_PREFIX
 
 /* Connections the kernel holds for us before we accept them. */
 #define LISTEN_BACKLOG 1024
@@ -27,21 +27,6 @@
 
 /* RFC 6585; libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
-
-struct _CsQueueServer
-{
-  GObject         parent_instance;
-
-  CsQueueStore   *store;
-  CsSchoolChecks *checks;
-  SoupServer     *server;
-  guint           port;
-
-  gsize           max_body;
-  guint           rate_per_minute;
-  GPtrArray      *listeners;  /* Listener: open event streams */
-  GHashTable     *buckets;  /* token hash or address → RateBucket */
-};
 
 G_DEFINE_FINAL_TYPE (CsQueueServer, cs_queue_server, G_TYPE_OBJECT)
 
@@ -83,6 +68,7 @@ cs_queue_server_finalize (GObject *object)
 {
   CsQueueServer *self = CS_QUEUE_SERVER (object);
 
+  g_clear_object (&self->publishing);
   g_clear_object (&self->store);
   g_clear_object (&self->checks);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
@@ -111,10 +97,10 @@ cs_queue_server_init (CsQueueServer *self)
 
 /* Replies */
 
-static void
-reply_node (SoupServerMessage *msg,
-            guint              status,
-            JsonNode          *node)
+void
+cs_queue_server_reply_node (SoupServerMessage *msg,
+                            guint              status,
+                            JsonNode          *node)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   gsize len;
@@ -158,39 +144,39 @@ reply_error_with (SoupServerMessage *msg,
   json_builder_end_object (out);
 
   root = json_builder_get_root (out);
-  reply_node (msg, status, root);
+  cs_queue_server_reply_node (msg, status, root);
 }
 
-static void
-reply_error (SoupServerMessage *msg,
-             guint              status,
-             const char        *code,
-             const char        *message)
+void
+cs_queue_server_reply_error (SoupServerMessage *msg,
+                             guint              status,
+                             const char        *code,
+                             const char        *message)
 {
   reply_error_with (msg, status, code, message, NULL);
 }
 
-static void
-reply_gerror (SoupServerMessage *msg,
-              const GError      *error)
+void
+cs_queue_server_reply_gerror (SoupServerMessage *msg,
+                              const GError      *error)
 {
   if (error->domain == CS_SUBMISSION_ERROR)
     {
       const char *code = error->code == CS_SUBMISSION_ERROR_TOO_LARGE ? "too-large"
                        : error->code == CS_SUBMISSION_ERROR_INVALID ? "invalid" : "malformed";
 
-      reply_error (msg, error->code, code, error->message);
+      cs_queue_server_reply_error (msg, error->code, code, error->message);
     }
   else if (g_error_matches (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_NOT_FOUND))
-    reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", error->message);
+    cs_queue_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", error->message);
   else if (g_error_matches (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_CONFLICT))
-    reply_error (msg, SOUP_STATUS_CONFLICT, "conflict", error->message);
+    cs_queue_server_reply_error (msg, SOUP_STATUS_CONFLICT, "conflict", error->message);
   else
     {
       g_warning ("%s", error->message);
-      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server",
-                   "The approval queue could not complete this. Try again; if it keeps happening, "
-                   "tell your IT technician.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server",
+                                   "The approval queue could not complete this. Try again; if it keeps happening, "
+                                   "tell your IT technician.");
     }
 }
 
@@ -245,11 +231,12 @@ add_post (JsonBuilder       *out,
       json_builder_end_object (out);
     }
   json_builder_end_array (out);
+  cs_queue_server_add_deliveries (out, post);
   json_builder_end_object (out);
 }
 
-static JsonNode *
-post_to_json (const CsQueuePost *post)
+JsonNode *
+cs_queue_server_post_to_json (const CsQueuePost *post)
 {
   g_autoptr(JsonBuilder) out = json_builder_new ();
 
@@ -261,7 +248,7 @@ static char *
 post_response (const CsQueuePost *post,
                gpointer           user_data)
 {
-  g_autoptr(JsonNode) node = post_to_json (post);
+  g_autoptr(JsonNode) node = cs_queue_server_post_to_json (post);
 
   return json_to_string (node, FALSE);
 }
@@ -270,9 +257,9 @@ post_response (const CsQueuePost *post,
 
 /* Tells every open event stream that may see @post that it changed: the
  * head's review window and the author's list update at once. */
-static void
-broadcast (CsQueueServer     *self,
-           const CsQueuePost *post)
+void
+cs_queue_server_broadcast (CsQueueServer     *self,
+                           const CsQueuePost *post)
 {
   g_autoptr(JsonBuilder) out = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -359,8 +346,8 @@ early_handler_cb (SoupServer        *server,
 
   if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
     {
-      reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
-                   "The request must say how long its body is (Content-Length).");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
+                                   "The request must say how long its body is (Content-Length).");
       return;
     }
   if (length > (goffset) self->max_body)
@@ -369,7 +356,7 @@ early_handler_cb (SoupServer        *server,
                                                "queue accepts. Send smaller photos.",
                                                self->max_body / (1024 * 1024));
 
-      reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
+      cs_queue_server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
     }
 }
 
@@ -417,8 +404,8 @@ rate_limited (CsQueueServer     *self,
     g_autofree char *wait = g_strdup_printf ("%d", (int) ((1.0 - bucket->tokens) * 60.0 / self->rate_per_minute) + 1);
 
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", wait);
-    reply_error (msg, STATUS_TOO_MANY_REQUESTS, "rate-limited",
-                 "Too many requests in a short time. Wait a few seconds and try again.");
+    cs_queue_server_reply_error (msg, STATUS_TOO_MANY_REQUESTS, "rate-limited",
+                                 "Too many requests in a short time. Wait a few seconds and try again.");
   }
   return TRUE;
 }
@@ -438,24 +425,24 @@ authenticate (CsQueueServer     *self,
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "WWW-Authenticate", "Bearer realm=\"countersign\"");
-      reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                   header == NULL ? "Sign in to the approval queue first."
-                                  : "Your sign-in has expired or was replaced. Sign in again.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                                   header == NULL ? "Sign in to the approval queue first."
+                                                  : "Your sign-in has expired or was replaced. Sign in again.");
     }
   return user;
 }
 
-static gboolean
-require_role (SoupServerMessage *msg,
-              const CsQueueUser *user,
-              gboolean           allowed,
-              const char        *what)
+gboolean
+cs_queue_server_require_role (SoupServerMessage *msg,
+                              const CsQueueUser *user,
+                              gboolean           allowed,
+                              const char        *what)
 {
   if (!allowed)
     {
       g_autofree char *text = g_strdup_printf ("Your account (%s) cannot %s.", cs_user_role_to_string (user->role), what);
 
-      reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", text);
+      cs_queue_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", text);
     }
   return allowed;
 }
@@ -469,25 +456,25 @@ request_body (SoupServerMessage *msg)
 /* The post @id when @user may see it: their own, or any of their school's
  * for a head or admin. Another school's post is forbidden, not hidden,
  * so a mistyped server address shows as such. */
-static CsQueuePost *
-visible_post (CsQueueServer     *self,
-              SoupServerMessage *msg,
-              const CsQueueUser *user,
-              gint64             id,
-              gboolean           with_photos)
+CsQueuePost *
+cs_queue_server_visible_post (CsQueueServer     *self,
+                              SoupServerMessage *msg,
+                              const CsQueueUser *user,
+                              gint64             id,
+                              gboolean           with_photos)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CsQueuePost) post = cs_queue_store_get_post (self->store, id, with_photos, &error);
 
   if (post == NULL)
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return NULL;
     }
   if (g_strcmp0 (post->school, user->school) != 0 ||
       (user->role == CS_USER_STAFF && post->author != user->id))
     {
-      reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", "This post belongs to someone else.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", "This post belongs to someone else.");
       return NULL;
     }
   return g_steal_pointer (&post);
@@ -537,8 +524,8 @@ replay (CsQueueServer     *self,
     return FALSE;
 
   if (g_strcmp0 (stored_hash, request_hash) != 0)
-    reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "key-reused",
-                 "This Idempotency-Key was already used for a different post.");
+    cs_queue_server_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "key-reused",
+                                 "This Idempotency-Key was already used for a different post.");
   else
     {
       reply_text (msg, SOUP_STATUS_CREATED, response);
@@ -586,21 +573,21 @@ submit_done_cb (GObject      *source,
 
   if (s->status == SOUP_STATUS_CREATED)
     {
-      g_autoptr(JsonNode) node = post_to_json (s->post);
+      g_autoptr(JsonNode) node = cs_queue_server_post_to_json (s->post);
 
-      reply_node (msg, SOUP_STATUS_CREATED, node);
-      broadcast (s->self, s->post);
+      cs_queue_server_reply_node (msg, SOUP_STATUS_CREATED, node);
+      cs_queue_server_broadcast (s->self, s->post);
     }
   else if (s->findings != NULL)
     reply_error_with (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "policy",
                       "The post breaks the school's policy; fix what is listed and submit again.", s->findings);
   else if (s->status == SOUP_STATUS_UNPROCESSABLE_ENTITY)
-    reply_error (msg, s->status, "invalid", s->error->message);
+    cs_queue_server_reply_error (msg, s->status, "invalid", s->error->message);
   else if (g_error_matches (s->error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_CONFLICT) &&
            replay (s->self, msg, s->user, s->key, s->request_hash))
     ; /* the same submission raced itself: both get the one post */
   else
-    reply_gerror (msg, s->error);
+    cs_queue_server_reply_gerror (msg, s->error);
 
   soup_server_message_unpause (msg);
 }
@@ -618,11 +605,11 @@ handle_submit (CsQueueServer     *self,
   const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Idempotency-Key");
   Submission *s;
 
-  if (!require_role (msg, user, user->role != CS_USER_ADMIN, "submit posts"))
+  if (!cs_queue_server_require_role (msg, user, user->role != CS_USER_ADMIN, "submit posts"))
     return;
   if (key != NULL && (strlen (key) == 0 || strlen (key) > 200))
     {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "The Idempotency-Key header must be 1 to 200 characters.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "The Idempotency-Key header must be 1 to 200 characters.");
       return;
     }
   if (replay (self, msg, user, key, request_hash))
@@ -631,7 +618,7 @@ handle_submit (CsQueueServer     *self,
   post = cs_submission_parse (soup_server_message_get_request_headers (msg), body, &error);
   if (post == NULL)
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return;
     }
   post->school = g_strdup (user->school);
@@ -669,8 +656,8 @@ handle_list (CsQueueServer     *self,
 
   if (state_text != NULL && !cs_post_state_from_string (state_text, &state))
     {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                   "“state” must be pending, approved, rejected, published or withdrawn.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                                   "“state” must be pending, approved, rejected, published or withdrawn.");
       return;
     }
 
@@ -678,7 +665,7 @@ handle_list (CsQueueServer     *self,
                                      state_text != NULL ? (int) state : -1, &error);
   if (posts == NULL)
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return;
     }
 
@@ -690,7 +677,7 @@ handle_list (CsQueueServer     *self,
   json_builder_end_array (out);
   json_builder_end_object (out);
   root = json_builder_get_root (out);
-  reply_node (msg, SOUP_STATUS_OK, root);
+  cs_queue_server_reply_node (msg, SOUP_STATUS_OK, root);
 }
 
 static void
@@ -700,7 +687,7 @@ handle_photo (CsQueueServer     *self,
               gint64             id,
               guint64            index)
 {
-  g_autoptr(CsQueuePost) post = visible_post (self, msg, user, id, TRUE);
+  g_autoptr(CsQueuePost) post = cs_queue_server_visible_post (self, msg, user, id, TRUE);
   CsQueuePhoto *photo;
   gsize len;
   const void *data;
@@ -709,7 +696,7 @@ handle_photo (CsQueueServer     *self,
     return;
   if (index >= post->photos->len)
     {
-      reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "This post has no such photo.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "This post has no such photo.");
       return;
     }
   photo = g_ptr_array_index (post->photos, index);
@@ -728,13 +715,13 @@ handle_audit (CsQueueServer     *self,
   g_autoptr(JsonArray) entries = NULL;
   const char *format = query != NULL ? g_hash_table_lookup (query, "format") : NULL;
 
-  if (!require_role (msg, user, user->role != CS_USER_STAFF, "read the audit log"))
+  if (!cs_queue_server_require_role (msg, user, user->role != CS_USER_STAFF, "read the audit log"))
     return;
 
   entries = cs_queue_store_list_audit (self->store, user->school, &error);
   if (entries == NULL)
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return;
     }
 
@@ -753,15 +740,15 @@ handle_audit (CsQueueServer     *self,
 
     json_object_set_array_member (object, "entries", g_steal_pointer (&entries));
     json_node_take_object (root, object);
-    reply_node (msg, SOUP_STATUS_OK, root);
+    cs_queue_server_reply_node (msg, SOUP_STATUS_OK, root);
   }
 }
 
 /* Deciding */
 
-static JsonObject *
-body_object (SoupServerMessage *msg,
-             gboolean           required)
+JsonObject *
+cs_queue_server_body_object (SoupServerMessage *msg,
+                             gboolean           required)
 {
   g_autoptr(GBytes) body = request_body (msg);
   g_autoptr(GError) error = NULL;
@@ -773,22 +760,22 @@ body_object (SoupServerMessage *msg,
   root = cs_submission_parse_json (body, "request body", &error);
   if (root == NULL)
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "The request body must be a JSON object.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "The request body must be a JSON object.");
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
 }
 
-static gboolean
-optional_string (SoupServerMessage  *msg,
-                 JsonObject         *object,
-                 const char         *name,
-                 const char        **value)
+gboolean
+cs_queue_server_optional_string (SoupServerMessage  *msg,
+                                 JsonObject         *object,
+                                 const char         *name,
+                                 const char        **value)
 {
   JsonNode *node = json_object_get_member (object, name);
 
@@ -799,7 +786,7 @@ optional_string (SoupServerMessage  *msg,
     {
       g_autofree char *text = g_strdup_printf ("“%s” must be a string.", name);
 
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", text);
+      cs_queue_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", text);
       return FALSE;
     }
   *value = json_node_get_string (node);
@@ -807,7 +794,7 @@ optional_string (SoupServerMessage  *msg,
     {
       g_autofree char *text = g_strdup_printf ("“%s” is longer than %d bytes.", name, CS_SUBMISSION_MAX_COMMENT);
 
-      reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", text);
+      cs_queue_server_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", text);
       return FALSE;
     }
   return TRUE;
@@ -824,24 +811,25 @@ handle_decision (CsQueueServer     *self,
   g_autoptr(CsQueuePost) post = NULL;
   g_autoptr(GError) error = NULL;
   const char *comment = NULL;
+  gint64 publish_at = 0;
   CsPostState to;
 
   if (strcmp (verb, "withdraw") == 0)
     {
-      if (!require_role (msg, user, user->role == CS_USER_STAFF || user->role == CS_USER_HEAD, "withdraw posts"))
+      if (!cs_queue_server_require_role (msg, user, user->role == CS_USER_STAFF || user->role == CS_USER_HEAD, "withdraw posts"))
         return;
     }
-  else if (!require_role (msg, user, user->role == CS_USER_HEAD, strcmp (verb, "approve") == 0
-                                                                   ? "approve posts" : "reject posts"))
+  else if (!cs_queue_server_require_role (msg, user, user->role == CS_USER_HEAD, strcmp (verb, "approve") == 0
+                                                                                   ? "approve posts" : "reject posts"))
     return;
 
-  body = body_object (msg, strcmp (verb, "withdraw") != 0);
-  if (body == NULL || !optional_string (msg, body, "comment", &comment))
+  body = cs_queue_server_body_object (msg, strcmp (verb, "withdraw") != 0);
+  if (body == NULL || !cs_queue_server_optional_string (msg, body, "comment", &comment))
     return;
 
   /* Without the JPEGs: a decision needs the tags and the hash, and the
    * photos were looked at when the post came in. */
-  post = visible_post (self, msg, user, id, FALSE);
+  post = cs_queue_server_visible_post (self, msg, user, id, FALSE);
   if (post == NULL)
     return;
 
@@ -849,7 +837,7 @@ handle_decision (CsQueueServer     *self,
     {
       if (post->author != user->id)
         {
-          reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", "Only the person who wrote a post can withdraw it.");
+          cs_queue_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", "Only the person who wrote a post can withdraw it.");
           return;
         }
       to = CS_POST_WITHDRAWN;
@@ -858,8 +846,8 @@ handle_decision (CsQueueServer     *self,
     {
       if (cs_utf8_is_blank (comment))
         {
-          reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "comment-required",
-                       "Say why the post is rejected, so its author can put it right.");
+          cs_queue_server_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "comment-required",
+                                       "Say why the post is rejected, so its author can put it right.");
           return;
         }
       to = CS_POST_REJECTED;
@@ -869,18 +857,19 @@ handle_decision (CsQueueServer     *self,
       const char *hash = NULL;
       g_autoptr(GPtrArray) findings = NULL;
 
-      if (!optional_string (msg, body, "content_hash", &hash))
+      if (!cs_queue_server_optional_string (msg, body, "content_hash", &hash) ||
+          !cs_queue_server_read_publish_at (msg, body, &publish_at))
         return;
       if (hash == NULL)
         {
-          reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                       "“content_hash” is missing: an approval names the version of the post it approves.");
+          cs_queue_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                                       "“content_hash” is missing: an approval names the version of the post it approves.");
           return;
         }
       if (g_strcmp0 (hash, post->content_hash) != 0)
         {
-          reply_error (msg, SOUP_STATUS_CONFLICT, "changed",
-                       "The post has changed since you opened it. Look at it again before approving.");
+          cs_queue_server_reply_error (msg, SOUP_STATUS_CONFLICT, "changed",
+                                       "The post has changed since you opened it. Look at it again before approving.");
           return;
         }
 
@@ -890,7 +879,7 @@ handle_decision (CsQueueServer     *self,
       findings = cs_school_checks_run (self->checks, post, FALSE, NULL, &error);
       if (findings == NULL)
         {
-          reply_gerror (msg, error);
+          cs_queue_server_reply_gerror (msg, error);
           return;
         }
       if (cs_findings_have_errors (findings))
@@ -905,10 +894,11 @@ handle_decision (CsQueueServer     *self,
       to = CS_POST_APPROVED;
     }
 
-  if (!cs_queue_store_transition (self->store, id, CS_POST_PENDING, to, user, comment,
-                                  to == CS_POST_APPROVED ? post->content_hash : NULL, &error))
+  if (to == CS_POST_APPROVED
+      ? !cs_queue_store_approve (self->store, id, user, comment, post->content_hash, publish_at, &error)
+      : !cs_queue_store_transition (self->store, id, CS_POST_PENDING, to, user, comment, NULL, &error))
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return;
     }
 
@@ -916,15 +906,17 @@ handle_decision (CsQueueServer     *self,
   post = cs_queue_store_get_post (self->store, id, FALSE, &error);
   if (post == NULL)
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return;
     }
   {
-    g_autoptr(JsonNode) node = post_to_json (post);
+    g_autoptr(JsonNode) node = cs_queue_server_post_to_json (post);
 
-    reply_node (msg, SOUP_STATUS_OK, node);
+    cs_queue_server_reply_node (msg, SOUP_STATUS_OK, node);
   }
-  broadcast (self, post);
+  cs_queue_server_broadcast (self, post);
+  if (to == CS_POST_APPROVED && self->publishing != NULL)
+    cs_publish_service_wake (self->publishing);
 }
 
 /* Administration */
@@ -941,7 +933,7 @@ handle_school_file (CsQueueServer     *self,
   const char *data = g_bytes_get_data (body, &len);
   gboolean ok;
 
-  if (!require_role (msg, user, user->role == CS_USER_ADMIN, roster ? "replace the roster" : "replace the policy"))
+  if (!cs_queue_server_require_role (msg, user, user->role == CS_USER_ADMIN, roster ? "replace the roster" : "replace the policy"))
     return;
 
   /* Checked with the same code the app uses, so a file the server takes
@@ -960,7 +952,7 @@ handle_school_file (CsQueueServer     *self,
     }
   if (!ok)
     {
-      reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", error->message);
+      cs_queue_server_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", error->message);
       return;
     }
 
@@ -968,7 +960,7 @@ handle_school_file (CsQueueServer     *self,
               : cs_queue_store_set_policy (self->store, user->school, body, user->id, &error);
   if (!ok)
     {
-      reply_gerror (msg, error);
+      cs_queue_server_reply_gerror (msg, error);
       return;
     }
   cs_school_checks_invalidate (self->checks, user->school);
@@ -979,7 +971,7 @@ static void
 handle_login (CsQueueServer     *self,
               SoupServerMessage *msg)
 {
-  g_autoptr(JsonObject) body = body_object (msg, TRUE);
+  g_autoptr(JsonObject) body = cs_queue_server_body_object (msg, TRUE);
   g_autoptr(CsQueueUser) user = NULL;
   g_autofree char *token = NULL;
   const char *school = NULL, *name = NULL, *password = NULL;
@@ -987,26 +979,26 @@ handle_login (CsQueueServer     *self,
   g_autoptr(JsonNode) root = NULL;
 
   if (body == NULL ||
-      !optional_string (msg, body, "school", &school) ||
-      !optional_string (msg, body, "username", &name) ||
-      !optional_string (msg, body, "password", &password))
+      !cs_queue_server_optional_string (msg, body, "school", &school) ||
+      !cs_queue_server_optional_string (msg, body, "username", &name) ||
+      !cs_queue_server_optional_string (msg, body, "password", &password))
     return;
   if (school == NULL || name == NULL || password == NULL)
     {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "Give “school”, “username” and “password”.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "Give “school”, “username” and “password”.");
       return;
     }
   if (strlen (school) > 200 || strlen (name) > 200 || strlen (password) > 1024)
     {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "The school, user name or password is too long.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "The school, user name or password is too long.");
       return;
     }
 
   token = cs_queue_store_login (self->store, school, name, password, &user);
   if (token == NULL)
     {
-      reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                   "The user name or password is wrong. Check them, or ask your administrator to reset them.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                                   "The user name or password is wrong. Check them, or ask your administrator to reset them.");
       return;
     }
 
@@ -1019,7 +1011,7 @@ handle_login (CsQueueServer     *self,
   json_builder_add_string_value (out, user->school);
   json_builder_end_object (out);
   root = json_builder_get_root (out);
-  reply_node (msg, SOUP_STATUS_OK, root);
+  cs_queue_server_reply_node (msg, SOUP_STATUS_OK, root);
 }
 
 /* Routing */
@@ -1056,7 +1048,7 @@ handler_cb (SoupServer        *server,
 
   if (!g_str_has_prefix (path, API_PREFIX "/"))
     {
-      reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is nothing here.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is nothing here.");
       return;
     }
   parts = g_strsplit (path + strlen (API_PREFIX "/"), "/", 5);
@@ -1072,7 +1064,7 @@ handler_cb (SoupServer        *server,
       if (rate_limited (self, msg, caller != NULL ? caller : "unknown"))
         return;
       if (strcmp (method, "POST") != 0)
-        reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method", "Use POST to sign in.");
+        cs_queue_server_reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method", "Use POST to sign in.");
       else
         handle_login (self, msg);
       return;
@@ -1098,7 +1090,7 @@ handler_cb (SoupServer        *server,
 
   if (n >= 2 && strcmp (parts[0], "posts") == 0 && !parse_id (parts[1], &id))
     {
-      reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is no such post.");
+      cs_queue_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is no such post.");
       return;
     }
 
@@ -1108,13 +1100,13 @@ handler_cb (SoupServer        *server,
     handle_list (self, msg, user, query);
   else if (n == 2 && strcmp (parts[0], "posts") == 0 && strcmp (method, "GET") == 0)
     {
-      g_autoptr(CsQueuePost) post = visible_post (self, msg, user, id, FALSE);
+      g_autoptr(CsQueuePost) post = cs_queue_server_visible_post (self, msg, user, id, FALSE);
 
       if (post != NULL)
         {
-          g_autoptr(JsonNode) node = post_to_json (post);
+          g_autoptr(JsonNode) node = cs_queue_server_post_to_json (post);
 
-          reply_node (msg, SOUP_STATUS_OK, node);
+          cs_queue_server_reply_node (msg, SOUP_STATUS_OK, node);
         }
     }
   else if (n == 3 && strcmp (parts[0], "posts") == 0 && strcmp (method, "POST") == 0 &&
@@ -1127,7 +1119,7 @@ handler_cb (SoupServer        *server,
       guint64 index;
 
       if (!g_ascii_string_to_unsigned (parts[3], 10, 0, 3, &index, NULL))
-        reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "This post has no such photo.");
+        cs_queue_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "This post has no such photo.");
       else
         handle_photo (self, msg, user, id, index);
     }
@@ -1150,10 +1142,10 @@ handler_cb (SoupServer        *server,
       json_builder_add_string_value (out, user->school);
       json_builder_end_object (out);
       node = json_builder_get_root (out);
-      reply_node (msg, SOUP_STATUS_OK, node);
+      cs_queue_server_reply_node (msg, SOUP_STATUS_OK, node);
     }
-  else
-    reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is no such request in the approval queue's API.");
+  else if (!cs_queue_server_route_publishing (self, msg, user, method, parts, n, id))
+    cs_queue_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is no such request in the approval queue's API.");
 }
 
 CsQueueServer *
@@ -1165,6 +1157,41 @@ cs_queue_server_new (CsQueueStore *store,
   self->store = g_object_ref (store);
   self->checks = cs_school_checks_new (store, face_model);
   return self;
+}
+
+CsSchoolChecks *
+cs_queue_server_get_checks (CsQueueServer *self)
+{
+  g_return_val_if_fail (CS_IS_QUEUE_SERVER (self), NULL);
+  return self->checks;
+}
+
+static void
+delivery_changed_cb (CsPublishService *service,
+                     gint64            id,
+                     CsQueueServer    *self)
+{
+  g_autoptr(CsQueuePost) post = NULL;
+  g_autoptr(GError) error = NULL;
+
+  post = cs_queue_store_get_post (self->store, id, FALSE, &error);
+  if (post == NULL)
+    {
+      g_warning ("Post %" G_GINT64_FORMAT " could not be read to tell its viewers: %s", id, error->message);
+      return;
+    }
+  cs_queue_server_broadcast (self, post);
+}
+
+void
+cs_queue_server_set_publishing (CsQueueServer    *self,
+                                CsPublishService *service)
+{
+  g_return_if_fail (CS_IS_QUEUE_SERVER (self));
+  g_return_if_fail (self->publishing == NULL);
+
+  self->publishing = g_object_ref (service);
+  g_signal_connect_object (service, "delivery-changed", G_CALLBACK (delivery_changed_cb), self, 0);
 }
 
 void

@@ -8,7 +8,9 @@
 
 #include <libsoup/soup.h>
 
+#include "cs-publish-service.h"
 #include "cs-queue-store.h"
+#include "cs-school-checks.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +25,12 @@ G_DECLARE_FINAL_TYPE (CsQueueServer, cs_queue_server, CS, QUEUE_SERVER, GObject)
  * look at submitted photos again (NULL or "": photos are refused). */
 CsQueueServer *cs_queue_server_new            (CsQueueStore     *store,
                                                const char       *face_model);
+
+/* The checks the server runs, for a publish service to share. */
+CsSchoolChecks *cs_queue_server_get_checks    (CsQueueServer    *self);
+/* Approvals wake @service, and its results reach the event streams. */
+void           cs_queue_server_set_publishing (CsQueueServer    *self,
+                                               CsPublishService *service);
 
 /* Limits on every request: the body's size in bytes, and requests per
  * minute for one token (or, before logging in, one address). */

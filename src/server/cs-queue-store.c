@@ -4,23 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "cs-queue-store.h"
+#include "cs-queue-store-private.h"
 
 #include <string.h>
 
 #include "cs-db.h"
 #include "cs-secret.h"
-
-struct _CsQueueStore
-{
-  GObject  parent_instance;
-
-  /* One connection, used by one thread at a time: both databases
-   * serialise the writers anyway (every write appends to the audit
-   * chain), and reads are short. */
-  GMutex   lock;
-  CsDb    *db;
-};
 
 G_DEFINE_FINAL_TYPE (CsQueueStore, cs_queue_store, G_TYPE_OBJECT)
 
@@ -96,6 +85,7 @@ cs_queue_post_new (void)
   CsQueuePost *post = g_new0 (CsQueuePost, 1);
 
   post->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_queue_photo_free);
+  post->deliveries = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_delivery_free);
   return post;
 }
 
@@ -110,6 +100,7 @@ cs_queue_post_free (CsQueuePost *post)
   g_free (post->platforms_json);
   g_free (post->content_hash);
   g_clear_pointer (&post->photos, g_ptr_array_unref);
+  g_clear_pointer (&post->deliveries, g_ptr_array_unref);
   g_free (post->comment);
   g_free (post->approved_hash);
   g_free (post);
@@ -180,6 +171,16 @@ static const char sqlite_schema[] =
   "  user_id INTEGER NOT NULL REFERENCES users(id), key TEXT NOT NULL,"
   "  request_hash TEXT NOT NULL, response TEXT NOT NULL, created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (user_id, key));"
+  "CREATE TABLE IF NOT EXISTS accounts ("
+  "  school TEXT NOT NULL REFERENCES schools(id), platform TEXT NOT NULL,"
+  "  settings TEXT NOT NULL, secrets BLOB NOT NULL, updated_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (school, platform));"
+  "CREATE TABLE IF NOT EXISTS deliveries ("
+  "  post INTEGER NOT NULL REFERENCES posts(id), platform TEXT NOT NULL, state TEXT NOT NULL,"
+  "  key TEXT NOT NULL, progress TEXT NOT NULL, resumed INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+  "  next_at INTEGER NOT NULL, url TEXT, message TEXT, updated_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (post, platform));"
+  "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);"
   "CREATE TABLE IF NOT EXISTS audit ("
   "  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, school TEXT NOT NULL,"
   "  actor TEXT NOT NULL, action TEXT NOT NULL, post INTEGER, detail TEXT NOT NULL,"
@@ -214,6 +215,16 @@ static const char postgres_schema[] =
   "  user_id BIGINT NOT NULL REFERENCES users(id), key TEXT NOT NULL,"
   "  request_hash TEXT NOT NULL, response TEXT NOT NULL, created_at BIGINT NOT NULL,"
   "  PRIMARY KEY (user_id, key));"
+  "CREATE TABLE IF NOT EXISTS accounts ("
+  "  school TEXT NOT NULL REFERENCES schools(id), platform TEXT NOT NULL,"
+  "  settings TEXT NOT NULL, secrets BYTEA NOT NULL, updated_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (school, platform));"
+  "CREATE TABLE IF NOT EXISTS deliveries ("
+  "  post BIGINT NOT NULL REFERENCES posts(id), platform TEXT NOT NULL, state TEXT NOT NULL,"
+  "  key TEXT NOT NULL, progress TEXT NOT NULL, resumed INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+  "  next_at BIGINT NOT NULL, url TEXT, message TEXT, updated_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (post, platform));"
+  "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);"
   "CREATE TABLE IF NOT EXISTS audit ("
   "  seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, school TEXT NOT NULL,"
   "  actor TEXT NOT NULL, action TEXT NOT NULL, post BIGINT, detail TEXT NOT NULL,"
@@ -238,12 +249,12 @@ db_error (GError     **error,
 
 /* Runs @sql with @params; on failure sets @error to say what could not
  * be done. */
-static CsDbRows *
-query (CsQueueStore    *self,
-       const char      *sql,
-       const CsDbValue *params,
-       const char      *doing,
-       GError         **error)
+CsDbRows *
+cs_queue_store_query (CsQueueStore    *self,
+                      const char      *sql,
+                      const CsDbValue *params,
+                      const char      *doing,
+                      GError         **error)
 {
   GError *cause = NULL;
   CsDbRows *rows = cs_db_query (self->db, sql, params, &cause);
@@ -325,8 +336,8 @@ cs_queue_store_open_postgres (const char  *conninfo,
   return store_new (db, error);
 }
 
-static gint64
-now_seconds (void)
+gint64
+cs_queue_store_now (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
 }
@@ -361,22 +372,22 @@ audit_hash (const char *prev_hash,
 
 /* Appends one entry; the caller holds the lock and a write transaction,
  * which also keeps two entries from taking the same number. */
-static gboolean
-append_audit (CsQueueStore *self,
-              const char   *school,
-              const char   *actor,
-              const char   *action,
-              gint64        post,
-              const char   *detail,
-              GError      **error)
+gboolean
+cs_queue_store_append_audit (CsQueueStore *self,
+                             const char   *school,
+                             const char   *actor,
+                             const char   *action,
+                             gint64        post,
+                             const char   *detail,
+                             GError      **error)
 {
   g_autoptr(CsDbRows) last = NULL;
   g_autoptr(CsDbRows) done = NULL;
   g_autofree char *hash = NULL;
   const char *prev_hash = "";
-  gint64 seq = 1, at = now_seconds ();
+  gint64 seq = 1, at = cs_queue_store_now ();
 
-  last = query (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", NULL, "read the audit log", error);
+  last = cs_queue_store_query (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", NULL, "read the audit log", error);
   if (last == NULL)
     return FALSE;
   if (cs_db_rows_count (last) > 0)
@@ -386,7 +397,7 @@ append_audit (CsQueueStore *self,
     }
 
   hash = audit_hash (prev_hash, seq, at, school, actor, action, post, detail);
-  done = query (self, "INSERT INTO audit (seq, at, school, actor, action, post, detail, prev_hash, hash) "
+  done = cs_queue_store_query (self, "INSERT INTO audit (seq, at, school, actor, action, post, detail, prev_hash, hash) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (CsDbValue[]) { CS_DB_P_INT (seq), CS_DB_P_INT (at), CS_DB_P_TEXT (school), CS_DB_P_TEXT (actor),
                                 CS_DB_P_TEXT (action), post > 0 ? CS_DB_P_INT (post) : CS_DB_P_NULL,
@@ -399,9 +410,9 @@ append_audit (CsQueueStore *self,
  * never both read and then both try to upgrade. PostgreSQL's lock on the
  * audit table does the same across the trust's servers: every write
  * appends an entry, and the chain needs them one at a time. */
-static gboolean
-begin (CsQueueStore *self,
-       GError      **error)
+gboolean
+cs_queue_store_begin (CsQueueStore *self,
+                      GError      **error)
 {
   GError *cause = NULL;
 
@@ -416,10 +427,10 @@ begin (CsQueueStore *self,
   return TRUE;
 }
 
-static gboolean
-commit (CsQueueStore *self,
-        gboolean      ok,
-        GError      **error)
+gboolean
+cs_queue_store_commit (CsQueueStore *self,
+                       gboolean      ok,
+                       GError      **error)
 {
   GError *cause = NULL;
 
@@ -449,7 +460,7 @@ cs_queue_store_add_school (CsQueueStore  *self,
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), FALSE);
 
-  if (!begin (self, error))
+  if (!cs_queue_store_begin (self, error))
     return FALSE;
   rows = cs_db_query (self->db, "INSERT INTO schools (id, name) VALUES (?, ?)",
                       (CsDbValue[]) { CS_DB_P_TEXT (id), CS_DB_P_TEXT (name), CS_DB_P_END }, &cause);
@@ -462,8 +473,8 @@ cs_queue_store_add_school (CsQueueStore  *self,
     }
   else
     ok = rows != NULL || db_error (error, cause, "add the school");
-  ok = ok && append_audit (self, id, "admin", "school-added", 0, name, error);
-  return commit (self, ok, error);
+  ok = ok && cs_queue_store_append_audit (self, id, "admin", "school-added", 0, name, error);
+  return cs_queue_store_commit (self, ok, error);
 }
 
 GStrv
@@ -476,7 +487,7 @@ cs_queue_store_list_schools (CsQueueStore  *self,
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
-  rows = query (self, "SELECT id FROM schools ORDER BY id", NULL, "list the schools", error);
+  rows = cs_queue_store_query (self, "SELECT id FROM schools ORDER BY id", NULL, "list the schools", error);
   g_mutex_unlock (&self->lock);
   if (rows == NULL)
     return NULL;
@@ -521,18 +532,18 @@ set_school_blob (CsQueueStore *self,
   const void *bytes = g_bytes_get_data (data, &len);
   gboolean ok;
 
-  if (!begin (self, error))
+  if (!cs_queue_store_begin (self, error))
     return FALSE;
   if (!school_exists_locked (self, school))
-    return commit (self, no_such_school (error, school), NULL);
+    return cs_queue_store_commit (self, no_such_school (error, school), NULL);
 
-  rows = query (self, roster ? "UPDATE schools SET roster = ? WHERE id = ?" : "UPDATE schools SET policy = ? WHERE id = ?",
+  rows = cs_queue_store_query (self, roster ? "UPDATE schools SET roster = ? WHERE id = ?" : "UPDATE schools SET policy = ? WHERE id = ?",
                 (CsDbValue[]) { CS_DB_P_BLOB (bytes != NULL ? bytes : "", len), CS_DB_P_TEXT (school), CS_DB_P_END },
                 "store the file", error);
   ok = rows != NULL;
   detail = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes, sha256 %s", len, sum);
-  ok = ok && append_audit (self, school, actor_text, roster ? "roster-replaced" : "policy-replaced", 0, detail, error);
-  return commit (self, ok, error);
+  ok = ok && cs_queue_store_append_audit (self, school, actor_text, roster ? "roster-replaced" : "policy-replaced", 0, detail, error);
+  return cs_queue_store_commit (self, ok, error);
 }
 
 static GBytes *
@@ -545,7 +556,7 @@ get_school_blob (CsQueueStore *self,
   GBytes *bytes = NULL;
 
   g_mutex_lock (&self->lock);
-  rows = query (self, roster ? "SELECT roster FROM schools WHERE id = ?" : "SELECT policy FROM schools WHERE id = ?",
+  rows = cs_queue_store_query (self, roster ? "SELECT roster FROM schools WHERE id = ?" : "SELECT policy FROM schools WHERE id = ?",
                 (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_END }, "read the school's files", error);
   g_mutex_unlock (&self->lock);
 
@@ -615,11 +626,11 @@ cs_queue_store_add_user (CsQueueStore  *self,
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
-  if (!begin (self, error))
+  if (!cs_queue_store_begin (self, error))
     return NULL;
   if (!school_exists_locked (self, school))
     {
-      commit (self, no_such_school (error, school), NULL);
+      cs_queue_store_commit (self, no_such_school (error, school), NULL);
       return NULL;
     }
 
@@ -627,7 +638,7 @@ cs_queue_store_add_user (CsQueueStore  *self,
                                 "VALUES (?, ?, ?, ?, ?, ?)",
                       (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_TEXT (name),
                                       CS_DB_P_TEXT (cs_user_role_to_string (role)), CS_DB_P_TEXT (token_hash),
-                                      CS_DB_P_TEXT (password_hash), CS_DB_P_INT (now_seconds ()), CS_DB_P_END },
+                                      CS_DB_P_TEXT (password_hash), CS_DB_P_INT (cs_queue_store_now ()), CS_DB_P_END },
                       &cause);
   if (rows == NULL && is_constraint (cause))
     {
@@ -639,8 +650,8 @@ cs_queue_store_add_user (CsQueueStore  *self,
   else
     ok = rows != NULL || db_error (error, cause, "add the user");
   detail = g_strdup_printf ("%s (%s)", name, cs_user_role_to_string (role));
-  ok = ok && append_audit (self, school, "admin", "user-added", 0, detail, error);
-  if (!commit (self, ok, error))
+  ok = ok && cs_queue_store_append_audit (self, school, "admin", "user-added", 0, detail, error);
+  if (!cs_queue_store_commit (self, ok, error))
     return NULL;
 
   return g_steal_pointer (&token);
@@ -723,12 +734,12 @@ cs_queue_store_login (CsQueueStore  *self,
   /* Each login gets a fresh token; the previous one stops working. */
   token = cs_secret_new_token ();
   token_hash = cs_secret_hash_token (token);
-  if (!begin (self, NULL))
+  if (!cs_queue_store_begin (self, NULL))
     return NULL;
   updated = cs_db_query (self->db, "UPDATE users SET token_hash = ? WHERE id = ?",
                          (CsDbValue[]) { CS_DB_P_TEXT (token_hash), CS_DB_P_INT (user->id), CS_DB_P_END }, NULL);
-  ok = updated != NULL && append_audit (self, user->school, user->name, "logged-in", 0, "", NULL);
-  if (!commit (self, ok, NULL))
+  ok = updated != NULL && cs_queue_store_append_audit (self, user->school, user->name, "logged-in", 0, "", NULL);
+  if (!cs_queue_store_commit (self, ok, NULL))
     return NULL;
 
   if (user_out != NULL)
@@ -781,32 +792,32 @@ cs_queue_store_submit (CsQueueStore        *self,
   g_free (post->author_name);
   post->author_name = g_strdup (author->name);
   post->state = CS_POST_PENDING;
-  post->created_at = post->updated_at = now_seconds ();
+  post->created_at = post->updated_at = cs_queue_store_now ();
   g_free (post->content_hash);
   post->content_hash = cs_queue_post_compute_hash (post);
 
-  if (!begin (self, error))
+  if (!cs_queue_store_begin (self, error))
     return FALSE;
 
   /* A retry that raced the first request past the caller's own look-up
    * must still not make a second post. */
   if (idempotency_key != NULL)
     {
-      g_autoptr(CsDbRows) seen = query (self, "SELECT 1 FROM idempotency WHERE user_id = ? AND key = ?",
+      g_autoptr(CsDbRows) seen = cs_queue_store_query (self, "SELECT 1 FROM idempotency WHERE user_id = ? AND key = ?",
                                         (CsDbValue[]) { CS_DB_P_INT (author->id), CS_DB_P_TEXT (idempotency_key),
                                                         CS_DB_P_END }, "read the submission keys", error);
 
       if (seen == NULL)
-        return commit (self, FALSE, NULL);
+        return cs_queue_store_commit (self, FALSE, NULL);
       if (cs_db_rows_count (seen) > 0)
         {
           g_set_error_literal (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_CONFLICT,
                                "This submission has already been received.");
-          return commit (self, FALSE, NULL);
+          return cs_queue_store_commit (self, FALSE, NULL);
         }
     }
 
-  inserted = query (self, "INSERT INTO posts (school, author, state, text, platforms, content_hash, "
+  inserted = cs_queue_store_query (self, "INSERT INTO posts (school, author, state, text, platforms, content_hash, "
                           "created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?) RETURNING id",
                     (CsDbValue[]) { CS_DB_P_TEXT (post->school), CS_DB_P_INT (post->author), CS_DB_P_TEXT (post->text),
                                     CS_DB_P_TEXT (post->platforms_json), CS_DB_P_TEXT (post->content_hash),
@@ -823,7 +834,7 @@ cs_queue_store_submit (CsQueueStore        *self,
       gsize len;
       const void *data = g_bytes_get_data (photo->jpeg, &len);
 
-      rows = query (self, "INSERT INTO photos (post, position, jpeg, alt, tags) VALUES (?, ?, ?, ?, ?)",
+      rows = cs_queue_store_query (self, "INSERT INTO photos (post, position, jpeg, alt, tags) VALUES (?, ?, ?, ?, ?)",
                     (CsDbValue[]) { CS_DB_P_INT (post->id), CS_DB_P_INT (i), CS_DB_P_BLOB (data, len),
                                     CS_DB_P_TEXT (photo->alt),
                                     CS_DB_P_TEXT (photo->tags_json != NULL ? photo->tags_json : "[]"), CS_DB_P_END },
@@ -836,7 +847,7 @@ cs_queue_store_submit (CsQueueStore        *self,
       g_autofree char *response = make_response (post, user_data);
       g_autoptr(CsDbRows) rows = NULL;
 
-      rows = query (self, "INSERT INTO idempotency (user_id, key, request_hash, response, created_at) "
+      rows = cs_queue_store_query (self, "INSERT INTO idempotency (user_id, key, request_hash, response, created_at) "
                           "VALUES (?, ?, ?, ?, ?)",
                     (CsDbValue[]) { CS_DB_P_INT (author->id), CS_DB_P_TEXT (idempotency_key),
                                     CS_DB_P_TEXT (request_hash), CS_DB_P_TEXT (response),
@@ -846,8 +857,8 @@ cs_queue_store_submit (CsQueueStore        *self,
     }
 
   detail = g_strdup_printf ("%u photos, content %s", post->photos->len, post->content_hash);
-  ok = ok && append_audit (self, post->school, author->name, "submitted", post->id, detail, error);
-  return commit (self, ok, error);
+  ok = ok && cs_queue_store_append_audit (self, post->school, author->name, "submitted", post->id, detail, error);
+  return cs_queue_store_commit (self, ok, error);
 }
 
 #define POST_COLUMNS \
@@ -883,7 +894,7 @@ load_photos_locked (CsQueueStore *self,
                     gboolean      with_jpeg,
                     GError      **error)
 {
-  g_autoptr(CsDbRows) rows = query (self, with_jpeg
+  g_autoptr(CsDbRows) rows = cs_queue_store_query (self, with_jpeg
                                     ? "SELECT alt, tags, jpeg FROM photos WHERE post = ? ORDER BY position"
                                     : "SELECT alt, tags FROM photos WHERE post = ? ORDER BY position",
                                     (CsDbValue[]) { CS_DB_P_INT (post->id), CS_DB_P_END }, "read the photos", error);
@@ -915,12 +926,13 @@ cs_queue_store_get_post (CsQueueStore  *self,
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
-  rows = query (self, "SELECT " POST_COLUMNS " WHERE p.id = ?",
+  rows = cs_queue_store_query (self, "SELECT " POST_COLUMNS " WHERE p.id = ?",
                 (CsDbValue[]) { CS_DB_P_INT (id), CS_DB_P_END }, "read the post", error);
   if (rows != NULL && cs_db_rows_count (rows) > 0)
     {
       post = post_from_row (rows, 0);
-      if (!load_photos_locked (self, post, with_photos, error))
+      if (!load_photos_locked (self, post, with_photos, error) ||
+          !cs_queue_store_load_deliveries_locked (self, post, error))
         g_clear_pointer (&post, cs_queue_post_free);
     }
   else if (rows != NULL)
@@ -968,7 +980,7 @@ cs_queue_store_list_posts (CsQueueStore  *self,
   sql = g_strconcat ("SELECT " POST_COLUMNS, where->str, " ORDER BY p.id DESC LIMIT 500", NULL);
 
   g_mutex_lock (&self->lock);
-  rows = query (self, sql, params, "list the posts", error);
+  rows = cs_queue_store_query (self, sql, params, "list the posts", error);
   for (guint r = 0; rows != NULL && r < cs_db_rows_count (rows); r++)
     g_ptr_array_add (posts, post_from_row (rows, r));
 
@@ -991,7 +1003,7 @@ cs_queue_store_list_posts (CsQueueStore  *self,
 
       params[n++] = CS_DB_P_INT (((CsQueuePost *) g_ptr_array_index (posts, posts->len - 1))->id);
       params[n] = CS_DB_P_END;
-      photos = query (self, photo_sql, params, "list the photos", error);
+      photos = cs_queue_store_query (self, photo_sql, params, "list the photos", error);
       ok = photos != NULL;
       for (guint r = 0; ok && r < cs_db_rows_count (photos); r++)
         {
@@ -1006,10 +1018,49 @@ cs_queue_store_list_posts (CsQueueStore  *self,
           photo->tags_json = g_strdup (cs_db_rows_text (photos, r, 2));
           g_ptr_array_add (post->photos, photo);
         }
+      ok = ok && cs_queue_store_attach_deliveries_locked (self, by_id, where->str, params, error);
     }
   g_mutex_unlock (&self->lock);
 
   return rows != NULL && ok ? g_steal_pointer (&posts) : NULL;
+}
+
+gboolean
+cs_queue_store_transition_locked (CsQueueStore       *self,
+                                  gint64              id,
+                                  CsPostState         from,
+                                  CsPostState         to,
+                                  const char         *school,
+                                  const char         *actor,
+                                  const char         *comment,
+                                  const char         *approved_hash,
+                                  GError            **error)
+{
+  g_autoptr(CsDbRows) rows = NULL;
+  g_autofree char *detail = NULL;
+
+  rows = cs_queue_store_query (self, "UPDATE posts SET state = ?, comment = COALESCE (?, comment), "
+                                     "approved_hash = COALESCE (?, approved_hash), updated_at = ? "
+                                     "WHERE id = ? AND state = ? RETURNING id",
+                               (CsDbValue[]) { CS_DB_P_TEXT (cs_post_state_to_string (to)), CS_DB_P_TEXT (comment),
+                                               CS_DB_P_TEXT (approved_hash), CS_DB_P_INT (cs_queue_store_now ()),
+                                               CS_DB_P_INT (id), CS_DB_P_TEXT (cs_post_state_to_string (from)),
+                                               CS_DB_P_END },
+                               "change the post", error);
+  if (rows == NULL)
+    return FALSE;
+  if (cs_db_rows_count (rows) != 1)
+    {
+      g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_CONFLICT,
+                   "Post %" G_GINT64_FORMAT " is no longer %s; reload the queue to see what changed.",
+                   id, cs_post_state_to_string (from));
+      return FALSE;
+    }
+
+  detail = g_strdup_printf ("%s -> %s%s%s%s%s", cs_post_state_to_string (from), cs_post_state_to_string (to),
+                            approved_hash != NULL ? ", content " : "", approved_hash != NULL ? approved_hash : "",
+                            comment != NULL ? ", comment: " : "", comment != NULL ? comment : "");
+  return cs_queue_store_append_audit (self, school, actor, cs_post_state_to_string (to), id, detail, error);
 }
 
 gboolean
@@ -1022,34 +1073,15 @@ cs_queue_store_transition (CsQueueStore       *self,
                            const char         *approved_hash,
                            GError            **error)
 {
-  g_autoptr(CsDbRows) rows = NULL;
-  g_autofree char *detail = NULL;
   gboolean ok;
 
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), FALSE);
 
-  if (!begin (self, error))
+  if (!cs_queue_store_begin (self, error))
     return FALSE;
-  rows = query (self, "UPDATE posts SET state = ?, comment = ?, approved_hash = ?, updated_at = ? "
-                      "WHERE id = ? AND state = ? RETURNING id",
-                (CsDbValue[]) { CS_DB_P_TEXT (cs_post_state_to_string (to)), CS_DB_P_TEXT (comment),
-                                CS_DB_P_TEXT (approved_hash), CS_DB_P_INT (now_seconds ()), CS_DB_P_INT (id),
-                                CS_DB_P_TEXT (cs_post_state_to_string (from)), CS_DB_P_END },
-                "change the post", error);
-  ok = rows != NULL;
-  if (ok && cs_db_rows_count (rows) != 1)
-    {
-      g_set_error (error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_CONFLICT,
-                   "Post %" G_GINT64_FORMAT " is no longer %s; reload the queue to see what changed.",
-                   id, cs_post_state_to_string (from));
-      ok = FALSE;
-    }
-
-  detail = g_strdup_printf ("%s -> %s%s%s%s%s", cs_post_state_to_string (from), cs_post_state_to_string (to),
-                            approved_hash != NULL ? ", content " : "", approved_hash != NULL ? approved_hash : "",
-                            comment != NULL ? ", comment: " : "", comment != NULL ? comment : "");
-  ok = ok && append_audit (self, actor->school, actor->name, cs_post_state_to_string (to), id, detail, error);
-  return commit (self, ok, error);
+  ok = cs_queue_store_transition_locked (self, id, from, to, actor->school, actor->name, comment, approved_hash,
+                                         error);
+  return cs_queue_store_commit (self, ok, error);
 }
 
 JsonArray *
@@ -1063,7 +1095,7 @@ cs_queue_store_list_audit (CsQueueStore  *self,
   g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
-  rows = query (self, "SELECT seq, at, school, actor, action, post, detail, prev_hash, hash "
+  rows = cs_queue_store_query (self, "SELECT seq, at, school, actor, action, post, detail, prev_hash, hash "
                       "FROM audit WHERE CAST (?1 AS TEXT) IS NULL OR school = CAST (?1 AS TEXT) ORDER BY seq",
                 (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_END }, "read the audit log", error);
   g_mutex_unlock (&self->lock);

@@ -73,6 +73,37 @@ typedef struct
 
 void cs_queue_photo_free (CsQueuePhoto *photo);
 
+/* Where an approved post is on its way to one of the school's accounts. */
+typedef enum
+{
+  CS_DELIVERY_QUEUED,      /* waiting for its time, or to try again */
+  CS_DELIVERY_PUBLISHING,  /* a worker is on it; after a crash the outcome is unknown */
+  CS_DELIVERY_PUBLISHED,
+  CS_DELIVERY_FAILED,      /* gave up; the head may retry it */
+} CsDeliveryState;
+
+const char *cs_delivery_state_to_string   (CsDeliveryState  state);
+gboolean    cs_delivery_state_from_string (const char      *str,
+                                           CsDeliveryState *state);
+
+typedef struct
+{
+  gint64           post;
+  char            *school;
+  char            *platform;       /* "mastodon", …, "export" */
+  CsDeliveryState  state;
+  char            *key;            /* stable across attempts: never post twice */
+  char            *progress_json;  /* remote ids learned so far */
+  gboolean         resumed;        /* an attempt was cut off: look before posting */
+  int              attempts;
+  gint64           next_at;        /* unix seconds: when it is due */
+  char            *url;            /* once published */
+  char            *message;        /* why it failed or waits, in words */
+  gint64           updated_at;
+} CsDelivery;
+
+void cs_delivery_free (CsDelivery *delivery);
+
 typedef struct
 {
   gint64       id;
@@ -86,6 +117,7 @@ typedef struct
   GPtrArray   *photos;          /* CsQueuePhoto; their JPEGs only when asked for */
   char        *comment;         /* the head's, on approval or rejection */
   char        *approved_hash;   /* the content hash the approval is bound to */
+  GPtrArray   *deliveries;      /* CsDelivery, once approved */
   gint64       created_at;      /* unix seconds */
   gint64       updated_at;
 } CsQueuePost;
@@ -196,6 +228,80 @@ gboolean      cs_queue_store_transition    (CsQueueStore       *self,
                                             const char         *approved_hash,
                                             GError            **error);
 
+/* Publishing. An account's secrets are stored sealed (cs-secret-box.h):
+ * the store never sees them in the clear. @actor NULL means the server
+ * itself (a token a platform refreshed). */
+gboolean      cs_queue_store_set_account   (CsQueueStore       *self,
+                                            const char         *school,
+                                            const char         *platform,
+                                            const char         *settings_json,
+                                            GBytes             *sealed_secrets,
+                                            const CsQueueUser  *actor,
+                                            GError            **error);
+gboolean      cs_queue_store_remove_account (CsQueueStore      *self,
+                                            const char         *school,
+                                            const char         *platform,
+                                            const CsQueueUser  *actor,
+                                            GError            **error);
+/* NOT_FOUND when the school has no such account. */
+gboolean      cs_queue_store_get_account   (CsQueueStore       *self,
+                                            const char         *school,
+                                            const char         *platform,
+                                            char              **settings_json,
+                                            GBytes            **sealed_secrets,
+                                            GError            **error);
+/* [{"platform", "settings": {…}, "updated_at"}], never the secrets. */
+JsonArray    *cs_queue_store_list_accounts (CsQueueStore       *self,
+                                            const char         *school,
+                                            GError            **error);
+
+/* Approves post @id (see cs_queue_store_transition()) and queues one
+ * delivery per platform of the post, and one to the export folder when
+ * the school has one, due at @publish_at (0: now), all in one
+ * transaction. */
+gboolean      cs_queue_store_approve       (CsQueueStore       *self,
+                                            gint64              id,
+                                            const CsQueueUser  *actor,
+                                            const char         *comment,
+                                            const char         *approved_hash,
+                                            gint64              publish_at,
+                                            GError            **error);
+/* Marks up to @limit deliveries due by @now as publishing (one attempt
+ * more each, audited) and returns them, oldest due first. */
+GPtrArray    *cs_queue_store_claim_deliveries (CsQueueStore    *self,
+                                               gint64           now,
+                                               guint            limit,
+                                               GError         **error);
+gboolean      cs_queue_store_save_progress (CsQueueStore       *self,
+                                            gint64              post,
+                                            const char         *platform,
+                                            const char         *progress_json,
+                                            GError            **error);
+/* Ends an attempt: PUBLISHED with @url, QUEUED again at @next_at, or
+ * FAILED, with @message saying why. The post itself becomes published
+ * once all its deliveries are. */
+gboolean      cs_queue_store_finish_delivery (CsQueueStore     *self,
+                                              gint64            post,
+                                              const char       *platform,
+                                              CsDeliveryState   state,
+                                              const char       *url,
+                                              const char       *message,
+                                              gint64            next_at,
+                                              GError          **error);
+/* The head asks for a failed delivery to be tried again, now. */
+gboolean      cs_queue_store_retry_delivery (CsQueueStore      *self,
+                                             gint64             post,
+                                             const char        *platform,
+                                             const CsQueueUser *actor,
+                                             GError           **error);
+/* At start-up: deliveries a crash left publishing are queued again,
+ * marked resumed so their publisher looks for the post first. Returns
+ * how many, or -1 on error. */
+int           cs_queue_store_recover_deliveries (CsQueueStore  *self,
+                                                 GError       **error);
+/* When the next queued delivery is due (unix seconds), or 0 for none. */
+gint64        cs_queue_store_next_due      (CsQueueStore       *self);
+
 /* The audit log. Entries are objects with seq, at, school, actor, action,
  * post, detail, prev_hash and hash. */
 JsonArray    *cs_queue_store_list_audit    (CsQueueStore  *self,
@@ -212,5 +318,6 @@ gboolean      cs_queue_store_verify_audit  (CsQueueStore  *self,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsQueueUser, cs_queue_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsQueuePost, cs_queue_post_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsQueuePhoto, cs_queue_photo_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsDelivery, cs_delivery_free)
 
 G_END_DECLS

@@ -1,0 +1,986 @@
+/* cs-bluesky-publisher.c: posts to the school's Bluesky account
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Bluesky allows only 30 sign-ins in five minutes and 300 a day, so the
+ * publisher signs in once and keeps the session, refreshing it when a
+ * call says the access token has expired. Photos go up as raw blobs, at
+ * most 1,000,000 bytes each, and the post is a record written at a
+ * record key (a TID) chosen once per delivery and saved before the first
+ * attempt: XRPC has no idempotency keys, but a record key can be looked
+ * up, and a second record at the same key is refused, so a post whose
+ * answer was lost is found rather than made twice.
+ *
+ * Progress: "blob-N" (a photo's blob object, as JSON), "created-at" and
+ * "rkey" (the record's time and key), "url" and "uri" (the post is made).
+ */
+
+#include "config.h"
+
+#include "cs-bluesky-publisher.h"
+#include "cs-platform.h"
+#include "cs-url.h"
+#include "cs-image.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MAX_PHOTOS      4
+#define MAX_GRAPHEMES   300
+#define MAX_TEXT_BYTES  3000
+/* app.bsky.embed.images allows this much per image. */
+#define MAX_IMAGE_BYTES 1000000
+/* Below this a photo says too little to be worth posting. */
+#define MIN_IMAGE_SIDE  320
+
+#define POST_COLLECTION "app.bsky.feed.post"
+
+struct _CsBlueskyPublisher
+{
+  CsPublisher  parent_instance;
+
+  char        *identifier;
+  char        *app_password;
+
+  /* Publishing runs in worker threads, one post at a time, but not
+   * always in the same thread; the session is shared between them. */
+  GMutex       lock;
+  char        *access_jwt;
+  char        *refresh_jwt;
+  char        *did;
+  char        *handle;
+};
+
+G_DEFINE_FINAL_TYPE (CsBlueskyPublisher, cs_bluesky_publisher, CS_TYPE_PUBLISHER)
+
+static const char *
+error_name (JsonNode *reply)
+{
+  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
+    return NULL;
+  return cs_json_get_string (json_node_get_object (reply), "error");
+}
+
+static const char *
+error_message (JsonNode *reply)
+{
+  const char *message;
+
+  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
+    return NULL;
+  message = cs_json_get_string (json_node_get_object (reply), "message");
+  return message != NULL && *message != '\0' ? message : error_name (reply);
+}
+
+static gboolean
+name_is_one_of (const char        *name,
+                const char *const *names)
+{
+  return name != NULL && g_strv_contains (names, name);
+}
+
+static GBytes *
+json_bytes (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *json;
+
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, NULL);
+  return g_bytes_new_take (json, strlen (json));
+}
+
+static SoupMessage *
+new_message (CsBlueskyPublisher  *self,
+             const char          *method,
+             const char          *path,
+             const char          *token,
+             GError             **error)
+{
+  g_autofree char *authorization = token != NULL ? g_strdup_printf ("Bearer %s", token) : NULL;
+  SoupMessage *msg = cs_publisher_new_message (CS_PUBLISHER (self), method, path, authorization);
+
+  if (msg == NULL)
+    g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP,
+                 "The Bluesky address “%s” is not a web address. Correct it in the account's settings.",
+                 cs_publisher_get_base_url (CS_PUBLISHER (self)));
+  return msg;
+}
+
+/* Session: everything from here to xrpc() runs with self->lock held. */
+
+static void
+forget_session (CsBlueskyPublisher *self)
+{
+  g_clear_pointer (&self->access_jwt, g_free);
+}
+
+static gboolean
+take_session (CsBlueskyPublisher  *self,
+              JsonNode            *reply,
+              GError             **error)
+{
+  JsonObject *session = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  const char *access = cs_json_get_string (session, "accessJwt");
+  const char *refresh = cs_json_get_string (session, "refreshJwt");
+  const char *did = cs_json_get_string (session, "did");
+  g_autoptr(JsonObject) secrets = NULL;
+
+  if (access == NULL || refresh == NULL || did == NULL)
+    {
+      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
+                           "Bluesky answered the sign-in in a way Countersign does not understand. "
+                           "It will be tried again shortly.");
+      return FALSE;
+    }
+
+  g_free (self->access_jwt);
+  self->access_jwt = g_strdup (access);
+  g_free (self->refresh_jwt);
+  self->refresh_jwt = g_strdup (refresh);
+  g_free (self->did);
+  self->did = g_strdup (did);
+  g_free (self->handle);
+  self->handle = g_strdup (cs_json_get_string (session, "handle"));
+
+  /* Each refresh token works once, so the server must keep the new one
+   * or the next start would sign in from scratch. */
+  secrets = json_object_new ();
+  if (self->app_password != NULL)
+    json_object_set_string_member (secrets, "app_password", self->app_password);
+  json_object_set_string_member (secrets, "refresh_jwt", refresh);
+  cs_publisher_set_changed_secrets (CS_PUBLISHER (self), secrets);
+  return TRUE;
+}
+
+static gboolean
+create_session (CsBlueskyPublisher  *self,
+                CsPublishJob        *job,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) refusal = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint status = 0;
+
+  if (self->identifier == NULL || *self->identifier == '\0' ||
+      self->app_password == NULL || *self->app_password == '\0')
+    {
+      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP,
+                           "The school's Bluesky account needs its handle and an app password. "
+                           "Add them in the account's settings.");
+      return FALSE;
+    }
+
+  msg = new_message (self, "POST", "/xrpc/com.atproto.server.createSession", NULL, error);
+  if (msg == NULL)
+    return FALSE;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "identifier");
+  json_builder_add_string_value (builder, self->identifier);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, self->app_password);
+  json_builder_end_object (builder);
+  body = json_bytes (builder);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, &status, &refusal, cancellable, &local_error);
+  if (reply != NULL)
+    return take_session (self, reply, error);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_BAD_REQUEST)
+    {
+      /* A wrong password, a takedown or a second factor all mean a
+       * person has to look at the account; none is about this post. */
+      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH,
+                   "Bluesky no longer accepts the school's app password (%s). Ask whoever looks after the "
+                   "school's accounts to make a new app password in Bluesky's settings and enter it in "
+                   "Countersign, then retry.",
+                   error_message (refusal) != NULL ? error_message (refusal) : "it gave no reason");
+      return FALSE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* Trades the refresh token for a new session. On failure, @refused_as
+ * receives Bluesky's error name when it refused the token itself. */
+static gboolean
+refresh_session (CsBlueskyPublisher  *self,
+                 CsPublishJob        *job,
+                 char               **refused_as,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  static const char *const refusals[] = { "ExpiredToken", "InvalidToken", "AccountTakedown", NULL };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) refusal = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint status = 0;
+
+  msg = new_message (self, "POST", "/xrpc/com.atproto.server.refreshSession", self->refresh_jwt, error);
+  if (msg == NULL)
+    return FALSE;
+
+  reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, &status, &refusal, cancellable, &local_error);
+  if (reply != NULL)
+    return take_session (self, reply, error);
+
+  if ((status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED) &&
+      name_is_one_of (error_name (refusal), refusals))
+    {
+      /* Used or expired, it will never work again. */
+      g_clear_pointer (&self->refresh_jwt, g_free);
+      forget_session (self);
+      if (refused_as != NULL)
+        *refused_as = g_strdup (error_name (refusal));
+      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH,
+                   "Bluesky signed Countersign out of the school's account and would not let it back in (%s). "
+                   "Ask whoever looks after the school's accounts to make a new app password in Bluesky's "
+                   "settings and enter it in Countersign, then retry.",
+                   error_message (refusal));
+      return FALSE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static gboolean
+ensure_session (CsBlueskyPublisher  *self,
+                CsPublishJob        *job,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  if (self->access_jwt != NULL)
+    return TRUE;
+
+  /* A saved refresh token carries the session on without counting
+   * against the sign-in limit. */
+  if (self->refresh_jwt != NULL)
+    {
+      static const char *const stale[] = { "ExpiredToken", "InvalidToken", NULL };
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *refused_as = NULL;
+
+      if (refresh_session (self, job, &refused_as, cancellable, &local_error))
+        return TRUE;
+      if (!name_is_one_of (refused_as, stale))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  return create_session (self, job, cancellable, error);
+}
+
+/* Sends one authenticated XRPC call. When Bluesky says the access token
+ * has expired, refreshes the session once and sends it again; @body is
+ * sent as @content_type (both may be NULL). Otherwise as
+ * cs_publisher_send(). */
+static JsonNode *
+xrpc (CsBlueskyPublisher  *self,
+      CsPublishJob        *job,
+      const char          *method,
+      const char          *path,
+      const char          *content_type,
+      GBytes              *body,
+      guint               *status_out,
+      JsonNode           **refusal_out,
+      GCancellable        *cancellable,
+      GError             **error)
+{
+  static const char *const bad_token[] = { "ExpiredToken", "InvalidToken", NULL };
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_autoptr(SoupMessage) msg = NULL;
+      g_autoptr(JsonNode) reply = NULL;
+      g_autoptr(JsonNode) refusal = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *access = NULL;
+      gboolean ready;
+      guint status = 0;
+
+      g_mutex_lock (&self->lock);
+      ready = ensure_session (self, job, cancellable, error);
+      access = g_strdup (self->access_jwt);
+      g_mutex_unlock (&self->lock);
+      if (!ready)
+        return NULL;
+
+      msg = new_message (self, method, path, access, error);
+      if (msg == NULL)
+        return NULL;
+      if (body != NULL)
+        soup_message_set_request_body_from_bytes (msg, content_type, body);
+
+      reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, &status, &refusal, cancellable, &local_error);
+      if (status_out != NULL)
+        *status_out = status;
+      if (reply != NULL)
+        return g_steal_pointer (&reply);
+
+      if (status == SOUP_STATUS_BAD_REQUEST && attempt == 0 &&
+          g_strcmp0 (error_name (refusal), "ExpiredToken") == 0)
+        {
+          gboolean refreshed = TRUE;
+
+          g_mutex_lock (&self->lock);
+          /* Another post may have refreshed it meanwhile; refreshing
+           * again would spend the new refresh token for nothing. */
+          if (g_strcmp0 (self->access_jwt, access) == 0)
+            {
+              if (self->refresh_jwt != NULL)
+                refreshed = refresh_session (self, job, NULL, cancellable, error);
+              else
+                {
+                  forget_session (self);
+                  refreshed = create_session (self, job, cancellable, error);
+                }
+            }
+          g_mutex_unlock (&self->lock);
+          if (!refreshed)
+            return NULL;
+          continue;
+        }
+
+      if (status == SOUP_STATUS_UNAUTHORIZED ||
+          (status == SOUP_STATUS_BAD_REQUEST && name_is_one_of (error_name (refusal), bad_token)))
+        {
+          /* Fresh from a refresh and still refused: a person must sign
+           * in again. The next post starts a new session. */
+          g_mutex_lock (&self->lock);
+          if (g_strcmp0 (self->access_jwt, access) == 0)
+            forget_session (self);
+          g_mutex_unlock (&self->lock);
+          g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH,
+                       "Bluesky no longer accepts the school's sign-in (%s). Ask whoever looks after the "
+                       "school's accounts to make a new app password in Bluesky's settings and enter it in "
+                       "Countersign, then retry.",
+                       error_message (refusal) != NULL ? error_message (refusal) : "it gave no reason");
+          return NULL;
+        }
+
+      if (refusal_out != NULL)
+        *refusal_out = g_steal_pointer (&refusal);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+}
+
+/* The account's DID and the name its posts are seen under. */
+static gboolean
+get_identity (CsBlueskyPublisher  *self,
+              CsPublishJob        *job,
+              char               **did,
+              char               **profile,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  gboolean ready;
+
+  g_mutex_lock (&self->lock);
+  ready = ensure_session (self, job, cancellable, error);
+  if (ready)
+    {
+      *did = g_strdup (self->did);
+      *profile = g_strdup (self->handle != NULL && *self->handle != '\0' ? self->handle : self->did);
+    }
+  g_mutex_unlock (&self->lock);
+  return ready;
+}
+
+/* Photos */
+
+/* TRUE unless the JPEG is well formed and carries no segment that could
+ * hold metadata (EXIF, XMP, IPTC, ICC, comments) before its image data. */
+static gboolean
+jpeg_may_hold_metadata (GBytes *jpeg)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (jpeg, &len);
+  gsize pos = 2;
+
+  if (len < 4 || data[0] != 0xFF || data[1] != 0xD8)
+    return TRUE;
+
+  while (pos + 4 <= len)
+    {
+      guint8 marker;
+      gsize segment;
+
+      if (data[pos] != 0xFF)
+        return TRUE;
+      marker = data[pos + 1];
+      if (marker == 0xFF)
+        {
+          pos++;
+          continue;
+        }
+      if (marker == 0xDA)
+        return FALSE;
+      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
+        {
+          pos += 2;
+          continue;
+        }
+      if ((marker >= 0xE1 && marker <= 0xEF) || marker == 0xFE)
+        return TRUE;
+      segment = ((gsize) data[pos + 2] << 8) | data[pos + 3];
+      if (segment < 2)
+        return TRUE;
+      pos += 2 + segment;
+    }
+  return TRUE;
+}
+
+/* The bytes to upload for a photo: as approved when they fit and hold
+ * nothing but pixels, otherwise encoded again, smaller each time, until
+ * they fit. */
+static GBytes *
+prepare_photo (const CsPublishPhoto  *photo,
+               guint                  index,
+               GError               **error)
+{
+  g_autoptr(CsImage) image = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = g_strdup_printf ("photo-%u.jpg", index + 1);
+  int side, quality = 90;
+
+  if (g_bytes_get_size (photo->jpeg) <= MAX_IMAGE_BYTES && !jpeg_may_hold_metadata (photo->jpeg))
+    return g_bytes_ref (photo->jpeg);
+
+  image = cs_image_load_bytes (photo->jpeg, name, &local_error);
+  if (image == NULL)
+    {
+      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                   "Photo %u could not be made ready for Bluesky: %s", index + 1, local_error->message);
+      return NULL;
+    }
+  side = MAX (cs_image_get_width (image), cs_image_get_height (image));
+
+  for (guint attempt = 0; attempt < 16; attempt++)
+    {
+      g_autoptr(CsImage) scaled = cs_image_scale_to_fit (image, side);
+      g_autoptr(GBytes) jpeg = cs_image_encode_jpeg (scaled, quality, &local_error);
+      gsize size;
+      int smaller;
+
+      if (jpeg == NULL)
+        {
+          g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                       "Photo %u could not be made ready for Bluesky: %s", index + 1, local_error->message);
+          return NULL;
+        }
+      size = g_bytes_get_size (jpeg);
+      if (size <= MAX_IMAGE_BYTES)
+        return g_steal_pointer (&jpeg);
+
+      /* A JPEG's size follows its pixel count, so the sides shrink by
+       * the square root of how far over it is, and a little more so the
+       * next try usually fits. */
+      quality = MIN (quality, 85);
+      smaller = (int) (side * sqrt ((double) MAX_IMAGE_BYTES / (double) size) * 0.92);
+      smaller = MIN (smaller, side - 1);
+      if (smaller < MIN_IMAGE_SIDE)
+        {
+          if (side <= MIN_IMAGE_SIDE)
+            quality -= 15;
+          smaller = MIN (side, MIN_IMAGE_SIDE);
+        }
+      if (quality < 40)
+        break;
+      side = smaller;
+    }
+
+  g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+               "Photo %u is too detailed to make small enough for Bluesky. Choose another photo, "
+               "then approve the post again.", index + 1);
+  return NULL;
+}
+
+/* The blob object for photo @index, uploading it unless an earlier
+ * attempt already did. */
+static JsonNode *
+ensure_blob (CsBlueskyPublisher  *self,
+             CsPublishJob        *job,
+             guint                index,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autofree char *name = g_strdup_printf ("blob-%u", index);
+  const char *known = cs_publish_job_recall (job, name);
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *saved = NULL;
+  JsonNode *blob;
+
+  if (known != NULL)
+    {
+      JsonNode *node = json_from_string (known, NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        return node;
+      /* A damaged record of an upload costs one more upload. */
+      g_clear_pointer (&node, json_node_unref);
+    }
+
+  jpeg = prepare_photo (g_ptr_array_index (job->photos, index), index, error);
+  if (jpeg == NULL)
+    return NULL;
+
+  reply = xrpc (self, job, "POST", "/xrpc/com.atproto.repo.uploadBlob", "image/jpeg", jpeg,
+                NULL, NULL, cancellable, error);
+  if (reply == NULL)
+    return NULL;
+
+  blob = JSON_NODE_HOLDS_OBJECT (reply) ? json_object_get_member (json_node_get_object (reply), "blob") : NULL;
+  if (blob == NULL || !JSON_NODE_HOLDS_OBJECT (blob))
+    {
+      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
+                   "Bluesky took photo %u but did not say where it put it. It will be tried again shortly.",
+                   index + 1);
+      return NULL;
+    }
+
+  saved = json_to_string (blob, FALSE);
+  if (!cs_publish_job_remember (job, name, saved, error))
+    return NULL;
+  return json_node_copy (blob);
+}
+
+/* The post */
+
+static gboolean
+check_job (CsPublishJob  *job,
+           GError       **error)
+{
+  const char *text = job->text != NULL ? job->text : "";
+  gsize bytes = strlen (text);
+  guint graphemes;
+
+  if (!g_utf8_validate (text, bytes, NULL))
+    {
+      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                           "The post's text is damaged (it is not valid UTF-8). Write it again, then approve it.");
+      return FALSE;
+    }
+  graphemes = cs_count_graphemes (text, bytes);
+  if (graphemes > MAX_GRAPHEMES)
+    {
+      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                   "The post is %u characters long and Bluesky takes at most %d. "
+                   "Shorten it, then approve it again.", graphemes, MAX_GRAPHEMES);
+      return FALSE;
+    }
+  if (bytes > MAX_TEXT_BYTES)
+    {
+      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                   "The post is too long for Bluesky once its emoji and accented letters are counted "
+                   "the way Bluesky does (%" G_GSIZE_FORMAT " bytes; it takes at most %d). "
+                   "Shorten it, then approve it again.", bytes, MAX_TEXT_BYTES);
+      return FALSE;
+    }
+
+  if (job->photos->len > MAX_PHOTOS)
+    {
+      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                   "Bluesky takes at most %d photos in a post and this one has %u. "
+                   "Remove some, then approve the post again.", MAX_PHOTOS, job->photos->len);
+      return FALSE;
+    }
+  for (guint i = 0; i < job->photos->len; i++)
+    {
+      const CsPublishPhoto *photo = g_ptr_array_index (job->photos, i);
+      g_autofree char *alt = g_strstrip (g_strdup (photo->alt != NULL ? photo->alt : ""));
+
+      /* Bluesky allows an empty description; the school does not. */
+      if (*alt == '\0')
+        {
+          g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                       "Photo %u has no description for people who cannot see it. "
+                       "Add one, then approve the post again.", i + 1);
+          return FALSE;
+        }
+    }
+
+  if (bytes == 0 && job->photos->len == 0)
+    {
+      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED,
+                           "The post has no text and no photos, so there is nothing to publish.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A TID: 53 bits of microseconds since 1970, then a 10-bit clock id,
+ * written as 13 characters of sortable base32. The clock id comes from
+ * the delivery's key so that two posts made in the same microsecond by
+ * different deliveries still differ. */
+static char *
+make_tid (gint64      microseconds,
+          const char *key)
+{
+  static const char alphabet[] = "234567abcdefghijklmnopqrstuvwxyz";
+  guint32 hash = 2166136261u;
+  guint64 value;
+  char tid[14];
+
+  for (const char *p = key; *p != '\0'; p++)
+    hash = (hash ^ (guchar) *p) * 16777619u;
+
+  value = (((guint64) microseconds & ((G_GUINT64_CONSTANT (1) << 53) - 1)) << 10) | (hash & 0x3FF);
+  for (int i = 0; i < 13; i++)
+    tid[i] = alphabet[(value >> (60 - 5 * i)) & 0x1F];
+  tid[13] = '\0';
+  return g_strdup (tid);
+}
+
+static char *
+format_created_at (gint64 microseconds)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (microseconds / G_USEC_PER_SEC);
+  g_autofree char *seconds = g_date_time_format (when, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", seconds, (int) (microseconds % G_USEC_PER_SEC / 1000));
+}
+
+/* The record's key and time, chosen once per delivery and saved before
+ * the first createRecord, so that every attempt writes the same record. */
+static gboolean
+ensure_record_key (CsPublishJob  *job,
+                   const char   **rkey,
+                   const char   **created_at,
+                   GError       **error)
+{
+  if (cs_publish_job_recall (job, "rkey") == NULL || cs_publish_job_recall (job, "created-at") == NULL)
+    {
+      gint64 now = g_get_real_time ();
+      g_autofree char *tid = make_tid (now, job->key != NULL ? job->key : "");
+      g_autofree char *stamp = format_created_at (now);
+
+      /* "rkey" last: with it saved, "created-at" is too. */
+      if (!cs_publish_job_remember (job, "created-at", stamp, error) ||
+          !cs_publish_job_remember (job, "rkey", tid, error))
+        return FALSE;
+    }
+  *rkey = cs_publish_job_recall (job, "rkey");
+  *created_at = cs_publish_job_recall (job, "created-at");
+  return TRUE;
+}
+
+/* Links are not found by Bluesky itself: each needs a facet giving its
+ * place in the text in UTF-8 bytes. */
+static void
+add_link_facets (JsonBuilder *builder,
+                 const char  *text)
+{
+  gsize len = strlen (text);
+  gsize from = 0, start, end;
+  gboolean any = FALSE;
+
+  while (from < len && cs_url_find_next (text, len, from, &start, &end) && end > start)
+    {
+      g_autofree char *link = g_strndup (text + start, end - start);
+      g_autofree char *uri = NULL;
+
+      if (g_ascii_strncasecmp (link, "https://", 8) == 0 || g_ascii_strncasecmp (link, "http://", 7) == 0)
+        uri = g_steal_pointer (&link);
+      else
+        uri = g_strconcat ("https://", link, NULL);
+
+      if (!any)
+        {
+          json_builder_set_member_name (builder, "facets");
+          json_builder_begin_array (builder);
+          any = TRUE;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "byteStart");
+      json_builder_add_int_value (builder, start);
+      json_builder_set_member_name (builder, "byteEnd");
+      json_builder_add_int_value (builder, end);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "features");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "$type");
+      json_builder_add_string_value (builder, "app.bsky.richtext.facet#link");
+      json_builder_set_member_name (builder, "uri");
+      json_builder_add_string_value (builder, uri);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+
+      from = end;
+    }
+  if (any)
+    json_builder_end_array (builder);
+}
+
+static GBytes *
+record_body (CsPublishJob *job,
+             const char   *did,
+             const char   *rkey,
+             const char   *created_at,
+             GPtrArray    *blobs)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *text = job->text != NULL ? job->text : "";
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "repo");
+  json_builder_add_string_value (builder, did);
+  json_builder_set_member_name (builder, "collection");
+  json_builder_add_string_value (builder, POST_COLLECTION);
+  json_builder_set_member_name (builder, "rkey");
+  json_builder_add_string_value (builder, rkey);
+
+  json_builder_set_member_name (builder, "record");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "$type");
+  json_builder_add_string_value (builder, POST_COLLECTION);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "createdAt");
+  json_builder_add_string_value (builder, created_at);
+  json_builder_set_member_name (builder, "langs");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "en-GB");
+  json_builder_end_array (builder);
+  add_link_facets (builder, text);
+
+  if (blobs->len > 0)
+    {
+      json_builder_set_member_name (builder, "embed");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "$type");
+      json_builder_add_string_value (builder, "app.bsky.embed.images");
+      json_builder_set_member_name (builder, "images");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < blobs->len; i++)
+        {
+          const CsPublishPhoto *photo = g_ptr_array_index (job->photos, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "alt");
+          json_builder_add_string_value (builder, photo->alt);
+          json_builder_set_member_name (builder, "image");
+          json_builder_add_value (builder, json_node_copy (g_ptr_array_index (blobs, i)));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return json_bytes (builder);
+}
+
+static gboolean
+finish (CsPublishJob  *job,
+        const char    *uri,
+        const char    *profile,
+        const char    *rkey,
+        GError       **error)
+{
+  /* A DID's colons stay as they are in bsky.app's addresses. */
+  g_autofree char *escaped = g_uri_escape_string (profile, ":", FALSE);
+
+  g_free (job->remote_id);
+  job->remote_id = g_strdup (uri);
+  g_free (job->url);
+  job->url = g_strdup_printf ("https://bsky.app/profile/%s/post/%s", escaped, rkey);
+
+  /* The url first: once "uri" is saved, nothing is asked again. */
+  return cs_publish_job_remember (job, "url", job->url, error) &&
+         cs_publish_job_remember (job, "uri", job->remote_id, error);
+}
+
+/* Whether an earlier attempt already wrote the record: TRUE with @uri
+ * when it did, TRUE with @uri NULL when it did not. */
+static gboolean
+find_record (CsBlueskyPublisher  *self,
+             CsPublishJob        *job,
+             const char          *did,
+             const char          *rkey,
+             char               **uri,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autofree char *repo = g_uri_escape_string (did, NULL, FALSE);
+  g_autofree char *key = g_uri_escape_string (rkey, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/xrpc/com.atproto.repo.getRecord?repo=%s&collection=%s&rkey=%s",
+                                           repo, POST_COLLECTION, key);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) refusal = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint status = 0;
+  const char *found;
+
+  *uri = NULL;
+  reply = xrpc (self, job, "GET", path, NULL, NULL, &status, &refusal, cancellable, &local_error);
+  if (reply == NULL)
+    {
+      if (status == SOUP_STATUS_BAD_REQUEST && g_strcmp0 (error_name (refusal), "RecordNotFound") == 0)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  found = JSON_NODE_HOLDS_OBJECT (reply) ? cs_json_get_string (json_node_get_object (reply), "uri") : NULL;
+  *uri = found != NULL ? g_strdup (found) : g_strdup_printf ("at://%s/%s/%s", did, POST_COLLECTION, rkey);
+  return TRUE;
+}
+
+static gboolean
+cs_bluesky_publisher_publish (CsPublisher   *publisher,
+                              CsPublishJob  *job,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  CsBlueskyPublisher *self = CS_BLUESKY_PUBLISHER (publisher);
+  g_autoptr(GPtrArray) blobs = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *did = NULL;
+  g_autofree char *profile = NULL;
+  const char *rkey = NULL, *created_at = NULL, *done, *uri;
+
+  done = cs_publish_job_recall (job, "uri");
+  if (done != NULL)
+    {
+      g_free (job->remote_id);
+      job->remote_id = g_strdup (done);
+      g_free (job->url);
+      job->url = g_strdup (cs_publish_job_recall (job, "url"));
+      return TRUE;
+    }
+
+  if (cs_publisher_get_base_url (publisher) == NULL)
+    {
+      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP,
+                           "The school's Bluesky account has no server address. "
+                           "Add it in the account's settings (usually https://bsky.social).");
+      return FALSE;
+    }
+  if (!check_job (job, error))
+    return FALSE;
+
+  if (!get_identity (self, job, &did, &profile, cancellable, error))
+    return FALSE;
+
+  /* A saved record key means an earlier attempt may have written the
+   * record, whether its answer was lost (resumed) or said it failed, as
+   * a 5xx can come after the write: look before writing. */
+  if (cs_publish_job_recall (job, "rkey") != NULL)
+    {
+      g_autofree char *existing = NULL;
+
+      if (!find_record (self, job, did, cs_publish_job_recall (job, "rkey"), &existing, cancellable, error))
+        return FALSE;
+      if (existing != NULL)
+        return finish (job, existing, profile, cs_publish_job_recall (job, "rkey"), error);
+    }
+
+  blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  for (guint i = 0; i < job->photos->len; i++)
+    {
+      JsonNode *blob = ensure_blob (self, job, i, cancellable, error);
+
+      if (blob == NULL)
+        return FALSE;
+      g_ptr_array_add (blobs, blob);
+    }
+
+  if (!ensure_record_key (job, &rkey, &created_at, error))
+    return FALSE;
+  body = record_body (job, did, rkey, created_at, blobs);
+  reply = xrpc (self, job, "POST", "/xrpc/com.atproto.repo.createRecord", "application/json", body,
+                NULL, NULL, cancellable, error);
+  if (reply == NULL)
+    return FALSE;
+
+  uri = JSON_NODE_HOLDS_OBJECT (reply) ? cs_json_get_string (json_node_get_object (reply), "uri") : NULL;
+  if (uri == NULL)
+    {
+      /* The record key lets the next attempt find what was made. */
+      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
+                           "Bluesky answered the post without saying which post it made. "
+                           "It will be checked again shortly.");
+      return FALSE;
+    }
+  return finish (job, uri, profile, rkey, error);
+}
+
+static char *
+cs_bluesky_publisher_describe_error (CsPublisher *publisher,
+                                     guint        status,
+                                     JsonNode    *body)
+{
+  const char *message = error_message (body);
+
+  return message != NULL ? g_strdup (message) : NULL;
+}
+
+static void
+cs_bluesky_publisher_finalize (GObject *object)
+{
+  CsBlueskyPublisher *self = CS_BLUESKY_PUBLISHER (object);
+
+  g_free (self->identifier);
+  g_free (self->app_password);
+  g_free (self->access_jwt);
+  g_free (self->refresh_jwt);
+  g_free (self->did);
+  g_free (self->handle);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (cs_bluesky_publisher_parent_class)->finalize (object);
+}
+
+static void
+cs_bluesky_publisher_class_init (CsBlueskyPublisherClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CsPublisherClass *publisher_class = CS_PUBLISHER_CLASS (klass);
+
+  object_class->finalize = cs_bluesky_publisher_finalize;
+  publisher_class->publish = cs_bluesky_publisher_publish;
+  publisher_class->describe_error = cs_bluesky_publisher_describe_error;
+}
+
+static void
+cs_bluesky_publisher_init (CsBlueskyPublisher *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+CsPublisher *
+cs_bluesky_publisher_new (const char *base_url,
+                          const char *identifier,
+                          const char *app_password,
+                          const char *refresh_jwt)
+{
+  CsBlueskyPublisher *self = g_object_new (CS_TYPE_BLUESKY_PUBLISHER,
+                                           "name", "bluesky",
+                                           "base-url", base_url,
+                                           NULL);
+
+  self->identifier = g_strdup (identifier);
+  self->app_password = g_strdup (app_password);
+  if (refresh_jwt != NULL && *refresh_jwt != '\0')
+    self->refresh_jwt = g_strdup (refresh_jwt);
+  return CS_PUBLISHER (self);
+}

@@ -1,0 +1,1055 @@
+/* test-publish-mastodon.c: the Mastodon publisher against a stand-in
+ * instance that follows Mastodon's documented API
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "cs-mastodon-publisher.h"
+#include "cs-mastodon-publisher-private.h"
+#include "cs-files-private.h"
+#include "cs-image.h"
+#include "cs-platform.h"
+#include "cs-test-platform.h"
+
+#include <string.h>
+
+#define TOKEN "school-token-5Fq2"
+#define STATUS_URL "https://mastodon.example/@oakfield"
+
+/* The stand-in instance */
+
+typedef enum
+{
+  FAULT_REPLY,       /* answer this instead of doing the work */
+  FAULT_DROP_AFTER,  /* do the work, then close the connection unanswered */
+  FAULT_HANG,        /* never answer */
+} FaultKind;
+
+typedef struct
+{
+  char      *method;
+  char      *path;      /* a prefix */
+  guint      skip;      /* matching requests to let through first */
+  FaultKind  kind;
+  guint      status;
+  char      *body;
+  char      *header;
+  char      *value;
+} Fault;
+
+typedef struct
+{
+  char   *id;
+  char   *description;
+  char   *filename;
+  char   *content_type;
+  GBytes *file;
+  guint   polls_left;   /* 206 answers still to give */
+} Media;
+
+typedef struct
+{
+  GMutex      lock;
+  GQueue      faults;            /* Fault */
+  guint       next_id;
+  GPtrArray  *media;             /* Media, in upload order */
+  guint       processing_polls;  /* for uploads from now on: 0 means ready at once */
+  gsize       max_upload;        /* bigger uploads get 413; 0 for no cap */
+  GHashTable *by_key;            /* Idempotency-Key → status, as JSON */
+  GPtrArray  *statuses;          /* statuses made, as JSON */
+} FakeMastodon;
+
+static void
+fault_free (Fault *fault)
+{
+  g_free (fault->method);
+  g_free (fault->path);
+  g_free (fault->body);
+  g_free (fault->header);
+  g_free (fault->value);
+  g_free (fault);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fault, fault_free)
+
+static void
+media_free (Media *media)
+{
+  g_free (media->id);
+  g_free (media->description);
+  g_free (media->filename);
+  g_free (media->content_type);
+  g_bytes_unref (media->file);
+  g_free (media);
+}
+
+static void
+fake_init (FakeMastodon *fake)
+{
+  g_mutex_init (&fake->lock);
+  g_queue_init (&fake->faults);
+  fake->next_id = 109000;
+  fake->media = g_ptr_array_new_with_free_func ((GDestroyNotify) media_free);
+  fake->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fake->statuses = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+fake_clear (FakeMastodon *fake)
+{
+  g_queue_clear_full (&fake->faults, (GDestroyNotify) fault_free);
+  g_ptr_array_unref (fake->media);
+  g_hash_table_unref (fake->by_key);
+  g_ptr_array_unref (fake->statuses);
+  g_mutex_clear (&fake->lock);
+}
+
+/* Scripts the next request with @method to a path under @path, after
+ * @skip such requests: @kind, and for FAULT_REPLY the answer. */
+static void
+fake_add_fault (FakeMastodon *fake,
+                const char   *method,
+                const char   *path,
+                guint         skip,
+                FaultKind     kind,
+                guint         status,
+                const char   *body,
+                const char   *header,
+                const char   *value)
+{
+  Fault *fault = g_new0 (Fault, 1);
+
+  fault->method = g_strdup (method);
+  fault->path = g_strdup (path);
+  fault->skip = skip;
+  fault->kind = kind;
+  fault->status = status;
+  fault->body = g_strdup (body);
+  fault->header = g_strdup (header);
+  fault->value = g_strdup (value);
+  g_mutex_lock (&fake->lock);
+  g_queue_push_tail (&fake->faults, fault);
+  g_mutex_unlock (&fake->lock);
+}
+
+static Fault *
+fake_take_fault (FakeMastodon        *fake,
+                 const CsTestRequest *request)
+{
+  Fault *found = NULL;
+
+  g_mutex_lock (&fake->lock);
+  for (GList *l = fake->faults.head; l != NULL; l = l->next)
+    {
+      Fault *fault = l->data;
+
+      if (!g_str_equal (fault->method, request->method) || !g_str_has_prefix (request->path, fault->path))
+        continue;
+      if (fault->skip > 0)
+        fault->skip--;
+      else
+        {
+          found = fault;
+          g_queue_delete_link (&fake->faults, l);
+        }
+      break;
+    }
+  g_mutex_unlock (&fake->lock);
+  return found;
+}
+
+static guint
+fake_count_statuses (FakeMastodon *fake)
+{
+  guint n;
+
+  g_mutex_lock (&fake->lock);
+  n = fake->statuses->len;
+  g_mutex_unlock (&fake->lock);
+  return n;
+}
+
+/* The ids of the media the instance holds, in upload order. */
+static GStrv
+fake_dup_media_ids (FakeMastodon *fake)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_mutex_lock (&fake->lock);
+  for (guint i = 0; i < fake->media->len; i++)
+    g_strv_builder_add (builder, ((Media *) g_ptr_array_index (fake->media, i))->id);
+  g_mutex_unlock (&fake->lock);
+  return g_strv_builder_end (builder);
+}
+
+static void
+reply_node (SoupServerMessage *msg,
+            guint              status,
+            JsonNode          *node)
+{
+  g_autofree char *json = json_to_string (node, FALSE);
+
+  cs_test_reply (msg, status, json, NULL);
+}
+
+static JsonNode *
+media_json (const Media *media)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean ready = media->polls_left == 0;
+  g_autofree char *url = g_strdup_printf ("https://files.mastodon.example/media/%s.jpg", media->id);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, media->id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "image");
+  /* A processing attachment has no url yet. */
+  json_builder_set_member_name (builder, "url");
+  if (ready)
+    json_builder_add_string_value (builder, url);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "preview_url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, media->description);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static const Media *
+find_media (FakeMastodon *fake,
+            const char   *id)
+{
+  for (guint i = 0; i < fake->media->len; i++)
+    {
+      const Media *media = g_ptr_array_index (fake->media, i);
+
+      if (g_str_equal (media->id, id))
+        return media;
+    }
+  return NULL;
+}
+
+/* POST /api/v2/media: a multipart form with the file and its description. */
+static void
+upload_media (FakeMastodon        *fake,
+              SoupServerMessage   *msg,
+              const CsTestRequest *request)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new_from_message (request->headers, request->body);
+  g_autoptr(JsonNode) json = NULL;
+  Media *media = NULL;
+
+  if (fake->max_upload > 0 && g_bytes_get_size (request->body) > fake->max_upload)
+    {
+      /* The web server in front of Mastodon refuses it, in HTML. */
+      static const char page[] = "<html><head><title>413 Request Entity Too Large</title></head></html>";
+
+      soup_server_message_set_status (msg, 413, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
+      return;
+    }
+
+  for (int i = 0; multipart != NULL && i < soup_multipart_get_length (multipart); i++)
+    {
+      SoupMessageHeaders *headers;
+      GBytes *body;
+      g_autoptr(GHashTable) params = NULL;
+      const char *name;
+
+      if (!soup_multipart_get_part (multipart, i, &headers, &body) ||
+          !soup_message_headers_get_content_disposition (headers, NULL, &params))
+        continue;
+      name = g_hash_table_lookup (params, "name");
+      if (g_strcmp0 (name, "file") == 0)
+        {
+          const char *type = soup_message_headers_get_content_type (headers, NULL);
+
+          if (type == NULL || !g_str_has_prefix (type, "image/"))
+            break;
+          media = g_new0 (Media, 1);
+          media->filename = g_strdup (g_hash_table_lookup (params, "filename"));
+          media->content_type = g_strdup (type);
+          media->file = g_bytes_ref (body);
+        }
+    }
+  if (media == NULL || media->filename == NULL || g_bytes_get_size (media->file) == 0)
+    {
+      g_clear_pointer (&media, media_free);
+      cs_test_reply (msg, 422, "{\"error\":\"Validation failed: File content type is invalid, File is invalid\"}",
+                     NULL);
+      return;
+    }
+
+  media->description = cs_test_multipart_field (multipart, "description", NULL, NULL);
+  g_mutex_lock (&fake->lock);
+  media->id = g_strdup_printf ("%u", fake->next_id++);
+  media->polls_left = fake->processing_polls;
+  g_ptr_array_add (fake->media, media);
+  json = media_json (media);
+  g_mutex_unlock (&fake->lock);
+
+  reply_node (msg, media->polls_left > 0 ? 202 : 200, json);
+}
+
+/* GET /api/v1/media/:id: 206 while processing, 200 when done. */
+static void
+get_media (FakeMastodon        *fake,
+           SoupServerMessage   *msg,
+           const CsTestRequest *request)
+{
+  const char *id = request->path + strlen ("/api/v1/media/");
+  g_autoptr(JsonNode) json = NULL;
+  Media *media;
+  guint status;
+
+  g_mutex_lock (&fake->lock);
+  media = (Media *) find_media (fake, id);
+  if (media != NULL)
+    {
+      status = media->polls_left > 0 ? 206 : 200;
+      if (media->polls_left > 0)
+        media->polls_left--;
+      json = media_json (media);
+    }
+  g_mutex_unlock (&fake->lock);
+
+  if (json == NULL)
+    cs_test_reply (msg, 404, "{\"error\":\"Record not found\"}", NULL);
+  else
+    reply_node (msg, status, json);
+}
+
+/* POST /api/v1/statuses, de-duplicated by Idempotency-Key as Mastodon
+ * does: a repeated key brings back the status made the first time. */
+static void
+create_status (FakeMastodon        *fake,
+               SoupServerMessage   *msg,
+               const CsTestRequest *request)
+{
+  const char *key = soup_message_headers_get_one (request->headers, "Idempotency-Key");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *url = NULL;
+  JsonObject *params;
+  JsonArray *media_ids = NULL;
+  const char *text, *visibility;
+  const char *refusal = NULL;
+
+  g_mutex_lock (&fake->lock);
+  if (key != NULL && g_hash_table_contains (fake->by_key, key))
+    {
+      json = g_strdup (g_hash_table_lookup (fake->by_key, key));
+      g_mutex_unlock (&fake->lock);
+      cs_test_reply (msg, 200, json, NULL);
+      return;
+    }
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (request->body, NULL),
+                                   g_bytes_get_size (request->body), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_mutex_unlock (&fake->lock);
+      cs_test_reply (msg, 422, "{\"error\":\"Validation failed: Text can't be blank\"}", NULL);
+      return;
+    }
+  params = json_node_get_object (json_parser_get_root (parser));
+  text = cs_json_get_string (params, "status");
+  if (json_object_has_member (params, "media_ids"))
+    media_ids = json_object_get_array_member (params, "media_ids");
+
+  if ((text == NULL || *text == '\0') && (media_ids == NULL || json_array_get_length (media_ids) == 0))
+    refusal = "{\"error\":\"Validation failed: Text can't be blank\"}";
+  else if (text != NULL && cs_count_graphemes (text, -1) > 500)
+    refusal = "{\"error\":\"Validation failed: Text character limit of 500 exceeded\"}";
+  else if (media_ids != NULL && json_array_get_length (media_ids) > 4)
+    refusal = "{\"error\":\"Validation failed: You can attach at most 4 images\"}";
+  for (guint i = 0; refusal == NULL && media_ids != NULL && i < json_array_get_length (media_ids); i++)
+    {
+      const Media *media = find_media (fake, json_array_get_string_element (media_ids, i));
+
+      if (media == NULL)
+        refusal = "{\"error\":\"Validation failed: Media could not be found\"}";
+      else if (media->polls_left > 0)
+        refusal = "{\"error\":\"Cannot attach files that have not finished processing. Try again in a moment!\"}";
+    }
+  if (refusal != NULL)
+    {
+      g_mutex_unlock (&fake->lock);
+      cs_test_reply (msg, 422, refusal, NULL);
+      return;
+    }
+
+  id = g_strdup_printf ("%u", fake->next_id++);
+  url = g_strdup_printf (STATUS_URL "/%s", id);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, "2026-03-02T10:15:00.000Z");
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "visibility");
+  visibility = cs_json_get_string (params, "visibility");
+  json_builder_add_string_value (builder, visibility != NULL ? visibility : "public");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, text != NULL ? text : "");
+  json_builder_set_member_name (builder, "media_attachments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; media_ids != NULL && i < json_array_get_length (media_ids); i++)
+    json_builder_add_value (builder, media_json (find_media (fake, json_array_get_string_element (media_ids, i))));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+
+  g_ptr_array_add (fake->statuses, g_strdup (json));
+  if (key != NULL)
+    g_hash_table_insert (fake->by_key, g_strdup (key), g_strdup (json));
+  g_mutex_unlock (&fake->lock);
+
+  cs_test_reply (msg, 200, json, NULL);
+}
+
+static void
+mastodon_cb (CsTestPlatform      *platform,
+             SoupServerMessage   *msg,
+             const CsTestRequest *request,
+             gpointer             data)
+{
+  FakeMastodon *fake = data;
+  g_autoptr(Fault) fault = NULL;
+
+  if (g_strcmp0 (soup_message_headers_get_one (request->headers, "Authorization"), "Bearer " TOKEN) != 0)
+    {
+      cs_test_reply (msg, 401, "{\"error\":\"The access token is invalid\"}", NULL);
+      return;
+    }
+
+  fault = fake_take_fault (fake, request);
+  if (fault != NULL && fault->kind == FAULT_REPLY)
+    {
+      cs_test_reply (msg, fault->status, fault->body, fault->header, fault->value, NULL);
+      return;
+    }
+  if (fault != NULL && fault->kind == FAULT_HANG)
+    {
+      soup_server_message_pause (msg);
+      return;
+    }
+
+  if (g_str_equal (request->method, "POST") && g_str_equal (request->path, "/api/v2/media"))
+    upload_media (fake, msg, request);
+  else if (g_str_equal (request->method, "GET") && g_str_has_prefix (request->path, "/api/v1/media/"))
+    get_media (fake, msg, request);
+  else if (g_str_equal (request->method, "POST") && g_str_equal (request->path, "/api/v1/statuses"))
+    create_status (fake, msg, request);
+  else
+    cs_test_reply (msg, 404, "{\"error\":\"Record not found\"}", NULL);
+
+  if (fault != NULL && fault->kind == FAULT_DROP_AFTER)
+    cs_test_drop (msg);
+}
+
+/* Fixture */
+
+typedef struct
+{
+  char           *dir;
+  FakeMastodon    fake;
+  CsTestPlatform *platform;
+  CsPublisher    *publisher;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("cs-publish-mastodon-XXXXXX", &error);
+  g_assert_no_error (error);
+  fake_init (&f->fake);
+  f->platform = cs_test_platform_new (f->dir);
+  cs_test_platform_handle (f->platform, "/", mastodon_cb, &f->fake);
+  cs_test_platform_start (f->platform);
+  f->publisher = cs_mastodon_publisher_new (cs_test_platform_get_url (f->platform), data != NULL ? data : TOKEN);
+  cs_publisher_pin_certificate (f->publisher, cs_test_platform_get_certificate (f->platform));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_finalize_object (f->publisher);
+  cs_test_platform_free (f->platform);
+  fake_clear (&f->fake);
+  g_assert_true (cs_delete_path (f->dir, NULL));
+  g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
+  g_free (f->dir);
+}
+
+/* A small photo, different for each @seed. */
+static GBytes *
+make_photo (guint seed)
+{
+  g_autoptr(CsImage) image = cs_image_new (64, 48);
+  g_autoptr(GError) error = NULL;
+  guint8 *pixels = cs_image_get_data (image);
+  gsize stride = cs_image_get_stride (image);
+  GBytes *jpeg;
+
+  for (int y = 0; y < 48; y++)
+    for (int x = 0; x < 64; x++)
+      {
+        guint8 *p = pixels + y * stride + x * 3;
+
+        p[0] = (guint8) (x * 4 + seed * 40);
+        p[1] = (guint8) (y * 5);
+        p[2] = (guint8) (seed * 70);
+      }
+  jpeg = cs_image_encode_jpeg (image, 90, &error);
+  g_assert_no_error (error);
+  return jpeg;
+}
+
+static CsPublishJob *
+make_job (const char *text,
+          const char *key,
+          guint       n_photos)
+{
+  CsPublishJob *job = cs_publish_job_new (text, key);
+
+  for (guint i = 0; i < n_photos; i++)
+    {
+      g_autoptr(GBytes) jpeg = make_photo (i);
+      g_autofree char *alt = g_strdup_printf ("Photo %u: pupils in Oak class planting saplings by the pond", i + 1);
+
+      cs_publish_job_add_photo (job, jpeg, alt);
+    }
+  return job;
+}
+
+static const CsTestRequest *
+nth (GPtrArray *requests,
+     guint      i)
+{
+  g_assert_cmpuint (i, <, requests->len);
+  return g_ptr_array_index (requests, i);
+}
+
+static void
+assert_request (const CsTestRequest *request,
+                const char          *method,
+                const char          *path)
+{
+  g_assert_cmpstr (request->method, ==, method);
+  g_assert_cmpstr (request->path, ==, path);
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==, "Bearer " TOKEN);
+}
+
+static void
+assert_media_ids (const CsTestRequest *request,
+                  const char *const   *expected)
+{
+  g_autoptr(JsonNode) body = cs_test_request_json (request);
+  JsonObject *params = json_node_get_object (body);
+  JsonArray *ids = json_object_get_array_member (params, "media_ids");
+
+  g_assert_cmpuint (json_array_get_length (ids), ==, g_strv_length ((GStrv) expected));
+  for (guint i = 0; expected[i] != NULL; i++)
+    g_assert_cmpstr (json_array_get_string_element (ids, i), ==, expected[i]);
+}
+
+static guint
+count (Fixture    *f,
+       const char *method,
+       const char *path)
+{
+  return cs_test_platform_count (f->platform, method, path);
+}
+
+/* Tests */
+
+typedef struct
+{
+  CsTestPlatform *platform;
+  GPtrArray      *saves;    /* "name@requests-so-far" */
+  JsonObject     *seen;
+} Saves;
+
+/* Notes what each checkpoint saved, and how many requests had gone out
+ * by then, to show each id is saved before the next request. */
+static gboolean
+note_checkpoint (CsPublishJob  *job,
+                 gpointer       data,
+                 GError       **error)
+{
+  Saves *saves = data;
+  g_autoptr(GList) names = json_object_get_members (job->progress);
+  guint requests = cs_test_platform_count (saves->platform, "POST", "/") +
+                   cs_test_platform_count (saves->platform, "GET", "/");
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (!json_object_has_member (saves->seen, l->data))
+      {
+        json_object_set_boolean_member (saves->seen, l->data, TRUE);
+        g_ptr_array_add (saves->saves, g_strdup_printf ("%s@%u", (char *) l->data, requests));
+      }
+  return TRUE;
+}
+
+static void
+test_uploads_then_posts (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Oak class planted 30 saplings by the pond today 🌳", "delivery-1", 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(JsonObject) seen = json_object_new ();
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
+  Saves saves = { f->platform, saved, seen };
+  JsonObject *params;
+  const char *expected_saves[] = { "media-0@1", "media-1@2", "url@3", "status-id@3", NULL };
+
+  job->checkpoint = note_checkpoint;
+  job->checkpoint_data = &saves;
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Both photos first, each with its own description, then the status. */
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 3);
+  ids = fake_dup_media_ids (&f->fake);
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const CsTestRequest *request = nth (requests, i);
+      const CsPublishPhoto *photo = g_ptr_array_index (job->photos, i);
+      g_autoptr(SoupMultipart) multipart = NULL;
+      g_autofree char *type = NULL;
+      g_autofree char *description = NULL;
+      g_autofree char *file = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+
+      assert_request (request, "POST", "/api/v2/media");
+      multipart = cs_test_request_multipart (request);
+      file = cs_test_multipart_field (multipart, "file", &type, &bytes);
+      g_assert_nonnull (file);
+      g_assert_cmpstr (type, ==, "image/jpeg");
+      g_assert_true (g_bytes_equal (bytes, photo->jpeg));
+      description = cs_test_multipart_field (multipart, "description", NULL, NULL);
+      g_assert_cmpstr (description, ==, photo->alt);
+      g_assert_null (soup_message_headers_get_one (request->headers, "Idempotency-Key"));
+    }
+
+  assert_request (nth (requests, 2), "POST", "/api/v1/statuses");
+  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-1");
+  assert_media_ids (nth (requests, 2), (const char *const *) ids);
+  status = cs_test_request_json (nth (requests, 2));
+  params = json_node_get_object (status);
+  g_assert_cmpstr (cs_json_get_string (params, "status"), ==, job->text);
+  g_assert_cmpstr (cs_json_get_string (params, "visibility"), ==, "public");
+  g_assert_cmpstr (cs_json_get_string (params, "language"), ==, "en");
+
+  /* The status as the instance made it, and every id saved as soon as
+   * it was known. */
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
+  g_assert_cmpstr (job->remote_id, ==, "109002");
+  g_assert_cmpstr (job->url, ==, STATUS_URL "/109002");
+  g_assert_cmpstr (cs_publish_job_recall (job, "status-id"), ==, "109002");
+  g_assert_cmpstr (cs_publish_job_recall (job, "media-0"), ==, ids[0]);
+  g_assert_cmpstr (cs_publish_job_recall (job, "media-1"), ==, ids[1]);
+  g_ptr_array_add (saved, NULL);
+  g_assert_cmpstrv ((GStrv) saved->pdata, expected_saves);
+}
+
+static void
+test_text_only (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Reminder: school closes at 1.30pm on Friday.", "delivery-1", 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(JsonNode) status = NULL;
+
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 1);
+  assert_request (nth (requests, 0), "POST", "/api/v1/statuses");
+  status = cs_test_request_json (nth (requests, 0));
+  g_assert_false (json_object_has_member (json_node_get_object (status), "media_ids"));
+}
+
+static void
+test_key_per_delivery (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) first = make_job ("Sports day is on Tuesday.", "delivery-a", 0);
+  g_autoptr(CsPublishJob) second = make_job ("Sports day is on Tuesday.", "delivery-b", 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  const char *key_a, *key_b;
+
+  g_assert_true (cs_publisher_publish (f->publisher, first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cs_publisher_publish (f->publisher, second, NULL, &error));
+  g_assert_no_error (error);
+
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 2);
+  key_a = soup_message_headers_get_one (nth (requests, 0)->headers, "Idempotency-Key");
+  key_b = soup_message_headers_get_one (nth (requests, 1)->headers, "Idempotency-Key");
+  g_assert_cmpstr (key_a, ==, "delivery-a");
+  g_assert_cmpstr (key_b, ==, "delivery-b");
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 2);
+  g_assert_cmpstr (first->remote_id, !=, second->remote_id);
+}
+
+static void
+test_server_error_retried (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Harvest festival thanks!", "delivery-7", 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+
+  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, FAULT_REPLY, 500,
+                  "{\"error\":\"We're sorry, but something went wrong on our end.\"}", NULL, NULL);
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
+  g_assert_nonnull (strstr (error->message, "HTTP 500"));
+  g_assert_null (job->remote_id);
+  g_clear_error (&error);
+
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The photo went up once; both tries at the status carry one key. */
+  g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 1);
+  g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 2);
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 1)->headers, "Idempotency-Key"), ==, "delivery-7");
+  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-7");
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
+}
+
+static void
+test_lost_answer_posts_once (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Our choir sang at the care home this afternoon.", "delivery-9", 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(JsonNode) first = NULL;
+
+  /* The instance makes the status, but its answer never arrives. */
+  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, FAULT_DROP_AFTER, 0, NULL, NULL, NULL);
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
+  g_assert_null (cs_publish_job_recall (job, "status-id"));
+  g_clear_error (&error);
+
+  job->resumed = TRUE;
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Still one status: the repeated key brought back the first one. */
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
+  g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 2);
+  g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 2);
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==,
+                   soup_message_headers_get_one (nth (requests, 3)->headers, "Idempotency-Key"));
+  g_mutex_lock (&f->fake.lock);
+  first = json_from_string (g_ptr_array_index (f->fake.statuses, 0), NULL);
+  g_mutex_unlock (&f->fake.lock);
+  g_assert_cmpstr (job->remote_id, ==, cs_json_get_string (json_node_get_object (first), "id"));
+}
+
+static void
+test_retry_keeps_uploaded_photos (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Science week: making volcanoes in Year 4.", "delivery-3", 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(SoupMultipart) multipart = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *file = NULL;
+
+  /* The second photo's upload fails; the first is on the instance. */
+  fake_add_fault (&f->fake, "POST", "/api/v2/media", 1, FAULT_REPLY, 503,
+                  "{\"error\":\"Service Unavailable\"}", NULL, NULL);
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
+  g_assert_nonnull (cs_publish_job_recall (job, "media-0"));
+  g_assert_null (cs_publish_job_recall (job, "media-1"));
+  g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 0);
+  g_clear_error (&error);
+
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Photo 1 once, photo 2 twice (once refused), photo 3 once. */
+  g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 4);
+  requests = cs_test_platform_get_requests (f->platform);
+  multipart = cs_test_request_multipart (nth (requests, 2));
+  file = cs_test_multipart_field (multipart, "file", NULL, &bytes);
+  g_assert_true (g_bytes_equal (bytes, ((CsPublishPhoto *) g_ptr_array_index (job->photos, 1))->jpeg));
+
+  ids = fake_dup_media_ids (&f->fake);
+  g_assert_cmpuint (g_strv_length (ids), ==, 3);
+  assert_media_ids (nth (requests, 4), (const char *const *) ids);
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
+}
+
+static void
+test_waits_for_processing (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Nursery's trip to the farm.", "delivery-4", 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autofree char *poll_path = NULL;
+  const char *expected[2];
+
+  /* 202 on upload, then 206 once, then 200. */
+  f->fake.processing_polls = 1;
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+
+  ids = fake_dup_media_ids (&f->fake);
+  poll_path = g_strdup_printf ("/api/v1/media/%s", ids[0]);
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 4);
+  assert_request (nth (requests, 0), "POST", "/api/v2/media");
+  assert_request (nth (requests, 1), "GET", poll_path);
+  assert_request (nth (requests, 2), "GET", poll_path);
+  assert_request (nth (requests, 3), "POST", "/api/v1/statuses");
+  expected[0] = ids[0];
+  expected[1] = NULL;
+  assert_media_ids (nth (requests, 3), expected);
+  g_assert_cmpstr (cs_publish_job_recall (job, "media-0"), ==, ids[0]);
+}
+
+static void
+test_slow_processing_left_for_later (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Reception's first week.", "delivery-5", 1);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  cs_mastodon_publisher_set_processing_wait (CS_MASTODON_PUBLISHER (f->publisher), 700);
+  f->fake.processing_polls = 1000;
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
+  g_assert_nonnull (strstr (error->message, "still preparing photo 1"));
+  g_assert_cmpuint (count (f, "GET", "/api/v1/media/"), >=, 1);
+  g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 0);
+  ids = fake_dup_media_ids (&f->fake);
+  g_assert_cmpstr (cs_publish_job_recall (job, "media-0-pending"), ==, ids[0]);
+  g_assert_null (cs_publish_job_recall (job, "media-0"));
+  g_clear_error (&error);
+
+  /* The instance catches up; the retry asks after the same upload. */
+  g_mutex_lock (&f->fake.lock);
+  ((Media *) g_ptr_array_index (f->fake.media, 0))->polls_left = 0;
+  g_mutex_unlock (&f->fake.lock);
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 1);
+  g_assert_cmpstr (cs_publish_job_recall (job, "media-0"), ==, ids[0]);
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
+}
+
+static void
+test_validation_refused (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(CsPublishJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 501; i++)
+    g_string_append (text, "é");
+  job = make_job (text->str, "delivery-6", 0);
+
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "Text character limit of 500 exceeded"));
+  /* Asking again would get the same answer: one request only. */
+  g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 1);
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 0);
+}
+
+static void
+test_bad_token (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Parents' evening booking is open.", "delivery-8", 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
+  g_assert_nonnull (strstr (error->message, "The access token is invalid"));
+  g_assert_nonnull (strstr (error->message, "connect it again"));
+
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 0)->headers, "Authorization"), ==,
+                   "Bearer revoked-token");
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 0);
+}
+
+static void
+test_rate_limited (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Book fair all week in the library.", "delivery-10", 1);
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) reset = g_date_time_new_from_unix_utc (now + 300);
+  g_autofree char *reset_text = g_date_time_format_iso8601 (reset);
+
+  fake_add_fault (&f->fake, "POST", "/api/v2/media", 0, FAULT_REPLY, 429,
+                  "{\"error\":\"Too many requests\"}", "X-RateLimit-Reset", reset_text);
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
+  g_assert_nonnull (strstr (error->message, "asked for a pause"));
+  g_assert_cmpint (job->retry_at, >=, now + 299);
+  g_assert_cmpint (job->retry_at, <=, now + 302);
+  g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 0);
+}
+
+static void
+test_time_out (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Well done to our chess team!", "delivery-11", 0);
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  cs_publisher_set_timeout (f->publisher, 1);
+  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, FAULT_HANG, 0, NULL, NULL, NULL);
+  start = g_get_monotonic_time ();
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (error->message, "could not be reached"));
+  g_clear_error (&error);
+
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
+}
+
+static void
+test_too_large_photo (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Art gallery opening.", "delivery-12", 1);
+  g_autoptr(GError) error = NULL;
+
+  f->fake.max_upload = 1000;
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "too large"));
+  g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 1);
+  g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 0);
+}
+
+static void
+test_refuses_five_photos (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Too many photos.", "delivery-13", 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "at most 4 photos"));
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 0);
+}
+
+static void
+test_refuses_missing_alt (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("A photo nobody described.", "delivery-14", 1);
+  g_autoptr(GBytes) jpeg = make_photo (3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+
+  cs_publish_job_add_photo (job, jpeg, "  \n");
+  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "Photo 2 has no description"));
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 0);
+}
+
+static void
+test_already_posted (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job ("Posted last time.", "delivery-15", 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+
+  json_object_set_string_member (job->progress, "media-0", "555");
+  json_object_set_string_member (job->progress, "url", STATUS_URL "/556");
+  json_object_set_string_member (job->progress, "status-id", "556");
+  job->resumed = TRUE;
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (job->remote_id, ==, "556");
+  g_assert_cmpstr (job->url, ==, STATUS_URL "/556");
+  requests = cs_test_platform_get_requests (f->platform);
+  g_assert_cmpuint (requests->len, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/publish/mastodon/uploads-photos-then-posts-status", test_uploads_then_posts);
+  ADD ("/publish/mastodon/text-only-post-has-no-media", test_text_only);
+  ADD ("/publish/mastodon/idempotency-key-differs-between-deliveries", test_key_per_delivery);
+  ADD ("/publish/mastodon/server-error-retried-with-same-key", test_server_error_retried);
+  ADD ("/publish/mastodon/retry-after-lost-answer-posts-once", test_lost_answer_posts_once);
+  ADD ("/publish/mastodon/retry-does-not-reupload-photos", test_retry_keeps_uploaded_photos);
+  ADD ("/publish/mastodon/waits-for-photo-processing", test_waits_for_processing);
+  ADD ("/publish/mastodon/slow-processing-left-for-later", test_slow_processing_left_for_later);
+  ADD ("/publish/mastodon/validation-error-rejected-not-retried", test_validation_refused);
+  ADD ("/publish/mastodon/rate-limited-waits-for-reset", test_rate_limited);
+  ADD ("/publish/mastodon/time-out-retried", test_time_out);
+  ADD ("/publish/mastodon/too-large-photo-rejected", test_too_large_photo);
+  ADD ("/publish/mastodon/refuses-more-than-four-photos", test_refuses_five_photos);
+  ADD ("/publish/mastodon/refuses-photo-without-alt-text", test_refuses_missing_alt);
+  ADD ("/publish/mastodon/already-posted-makes-no-request", test_already_posted);
+#undef ADD
+  g_test_add ("/publish/mastodon/bad-token-asks-to-reconnect", Fixture, "revoked-token",
+              fixture_set_up, test_bad_token, fixture_tear_down);
+
+  return g_test_run ();
+}
