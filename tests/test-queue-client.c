@@ -367,6 +367,96 @@ test_review_round_trip (Fixture       *f,
   cs_test_wait_until (&changes, 1, 10);
 }
 
+/* The head's side of publishing: an administrator sets up the export
+ * folder, the head schedules a post, sees where each delivery stands, and
+ * asks again for the one that failed. */
+static void
+test_publishing_round_trip (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *key_path = g_build_filename (f->dir, "accounts.key", NULL);
+  g_autofree char *website = g_build_filename (f->dir, "website", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *admin_token = cs_queue_store_add_user (f->store, "larkfield", "ada", CS_USER_ADMIN, NULL, &error);
+  g_autoptr(CsQueueClient) admin = NULL;
+  g_autoptr(CsQueueClient) head = NULL;
+  g_autoptr(CsQueueClient) author = NULL;
+  g_autoptr(CsOutbox) outbox = NULL;
+  g_autoptr(JsonObject) settings = json_object_new ();
+  g_autoptr(JsonObject) secrets = json_object_new ();
+  g_autoptr(GAsyncResult) set = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) approved_result = NULL;
+  g_autoptr(GAsyncResult) retried_result = NULL;
+  g_autoptr(GAsyncResult) removed_result = NULL;
+  g_autoptr(JsonArray) accounts = NULL;
+  g_autoptr(JsonArray) pending = NULL;
+  g_autoptr(JsonObject) approved = NULL;
+  g_autoptr(JsonObject) retried = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  JsonObject *post;
+  JsonArray *deliveries;
+  gint64 id;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (website, 0755), ==, 0);
+  cs_test_server_stop (f->server);
+  f->server = cs_test_server_start_publishing (f->store, f->port, key_path, NULL);
+  admin = cs_queue_client_new (f->base_url, admin_token);
+  head = cs_queue_client_new (f->base_url, f->head);
+  author = cs_queue_client_new (f->base_url, f->staff);
+
+  json_object_set_string_member (settings, "folder", website);
+  cs_queue_client_set_account_async (admin, "export", settings, secrets, NULL, cs_test_store_result_cb, &set);
+  accounts = cs_queue_client_accounts_finish (admin, cs_test_wait_for_result (&set, 10), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (accounts, 0), "platform"), ==,
+                   "export");
+
+  outbox = new_outbox (f, author);
+  g_free (cs_outbox_add (outbox, "Year 1 planted a vegetable patch by the hall.", 1u << CS_PLATFORM_MASTODON,
+                         NULL, &error));
+  g_assert_no_error (error);
+  cs_outbox_flush (outbox);
+  cs_test_wait_until (&f->sent->len, 1, 10);
+
+  cs_queue_client_list_async (head, "pending", NULL, cs_test_store_result_cb, &listed);
+  pending = cs_queue_client_list_finish (head, cs_test_wait_for_result (&listed, 10), &error);
+  g_assert_no_error (error);
+  post = json_array_get_object_element (pending, 0);
+  id = json_object_get_int_member (post, "id");
+
+  /* Scheduled for tomorrow: both deliveries wait for then. */
+  cs_queue_client_approve_async (head, id, json_object_get_string_member (post, "content_hash"), NULL, tomorrow,
+                                 NULL, cs_test_store_result_cb, &approved_result);
+  approved = cs_queue_client_decide_finish (head, cs_test_wait_for_result (&approved_result, 10), NULL, &error);
+  g_assert_no_error (error);
+  deliveries = json_object_get_array_member (approved, "deliveries");
+  g_assert_cmpuint (json_array_get_length (deliveries), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *d = json_array_get_object_element (deliveries, i);
+
+      g_assert_cmpstr (json_object_get_string_member (d, "state"), ==, "queued");
+      g_assert_cmpint (json_object_get_int_member (d, "next_at"), ==, g_date_time_to_unix (tomorrow));
+    }
+
+  /* Nothing failed yet, so there is nothing to retry. */
+  cs_queue_client_retry_delivery_async (head, id, "mastodon", NULL, cs_test_store_result_cb, &retried_result);
+  retried = cs_queue_client_decide_finish (head, cs_test_wait_for_result (&retried_result, 10), NULL, &error);
+  g_assert_null (retried);
+  g_assert_error (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  cs_queue_client_remove_account_async (admin, "export", NULL, cs_test_store_result_cb, &removed_result);
+  g_clear_pointer (&accounts, json_array_unref);
+  accounts = cs_queue_client_accounts_finish (admin, cs_test_wait_for_result (&removed_result, 10), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 0);
+}
+
 /* A self-signed certificate for 127.0.0.1, as a school's own server
  * might have, made with openssl for this test. */
 static GTlsCertificate *
@@ -441,6 +531,7 @@ main (int   argc,
   ADD ("/client/outbox/keeps-what-is-refused", test_outbox_refused);
   ADD ("/client/retry/same-submission-twice", test_same_submission_twice);
   ADD ("/client/review/round-trip", test_review_round_trip);
+  ADD ("/client/publishing/round-trip", test_publishing_round_trip);
   ADD ("/client/https/pinned-certificate", test_https_pinned);
 #undef ADD
 

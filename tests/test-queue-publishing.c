@@ -661,10 +661,10 @@ test_accounts_api (Fixture       *f,
 
   set_up_accounts (f);
   list = cs_api_request (&f->api, "GET", "/accounts", f->api.head, NULL);
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (list->json)), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list->json), "accounts")), ==, 2);
   removed = cs_api_request (&f->api, "DELETE", "/accounts/export", f->api.admin, NULL);
   g_assert_cmpuint (removed->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (removed->json)), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (removed->json), "accounts")), ==, 1);
   g_assert_cmpuint (count_audit (f, "account-set", "mastodon"), ==, 1);
   g_assert_cmpuint (count_audit (f, "account-removed", "export"), ==, 1);
 

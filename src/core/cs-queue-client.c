@@ -648,6 +648,142 @@ cs_queue_client_decide_finish (CsQueueClient  *self,
 }
 
 void
+cs_queue_client_approve_async (CsQueueClient       *self,
+                               gint64               post,
+                               const char          *content_hash,
+                               const char          *comment,
+                               GDateTime           *publish_at,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", post);
+  g_autoptr(JsonBuilder) body = json_builder_new ();
+  SoupMessage *msg;
+
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+  g_return_if_fail (content_hash != NULL);
+
+  msg = new_message (self, "POST", path);
+  json_builder_begin_object (body);
+  json_builder_set_member_name (body, "content_hash");
+  json_builder_add_string_value (body, content_hash);
+  if (comment != NULL)
+    {
+      json_builder_set_member_name (body, "comment");
+      json_builder_add_string_value (body, comment);
+    }
+  if (publish_at != NULL)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (publish_at);
+      g_autofree char *when = g_date_time_format_iso8601 (utc);
+
+      json_builder_set_member_name (body, "publish_at");
+      json_builder_add_string_value (body, when);
+    }
+  json_builder_end_object (body);
+  set_json_body (msg, body);
+  send (self, msg, cs_queue_client_approve_async, cancellable, callback, user_data);
+}
+
+void
+cs_queue_client_retry_delivery_async (CsQueueClient       *self,
+                                      gint64               post,
+                                      const char          *platform,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+  g_return_if_fail (platform != NULL && strchr (platform, '/') == NULL);
+
+  path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/deliveries/%s/retry", post, platform);
+  send (self, new_message (self, "POST", path), cs_queue_client_retry_delivery_async, cancellable, callback,
+        user_data);
+}
+
+/* Accounts */
+
+void
+cs_queue_client_list_accounts_async (CsQueueClient       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+  send (self, new_message (self, "GET", "/accounts"), cs_queue_client_list_accounts_async, cancellable, callback,
+        user_data);
+}
+
+void
+cs_queue_client_set_account_async (CsQueueClient       *self,
+                                   const char          *platform,
+                                   JsonObject          *settings,
+                                   JsonObject          *secrets,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonBuilder) body = json_builder_new ();
+  SoupMessage *msg;
+
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+  g_return_if_fail (platform != NULL && strchr (platform, '/') == NULL);
+
+  path = g_strdup_printf ("/accounts/%s", platform);
+  msg = new_message (self, "PUT", path);
+  json_builder_begin_object (body);
+  json_builder_set_member_name (body, "settings");
+  json_builder_add_value (body, json_node_init_object (json_node_alloc (), settings));
+  json_builder_set_member_name (body, "secrets");
+  json_builder_add_value (body, json_node_init_object (json_node_alloc (), secrets));
+  json_builder_end_object (body);
+  set_json_body (msg, body);
+  send (self, msg, cs_queue_client_set_account_async, cancellable, callback, user_data);
+}
+
+void
+cs_queue_client_remove_account_async (CsQueueClient       *self,
+                                      const char          *platform,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+  g_return_if_fail (platform != NULL && strchr (platform, '/') == NULL);
+
+  path = g_strdup_printf ("/accounts/%s", platform);
+  send (self, new_message (self, "DELETE", path), cs_queue_client_remove_account_async, cancellable, callback,
+        user_data);
+}
+
+JsonArray *
+cs_queue_client_accounts_finish (CsQueueClient  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_autoptr(JsonNode) node = finish (self, result, NULL, error);
+  JsonObject *object;
+
+  if (node == NULL)
+    return NULL;
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, "accounts") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "accounts")))
+    {
+      g_set_error_literal (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
+                           "The approval queue sent a list of accounts Countersign cannot read.");
+      return NULL;
+    }
+  return json_array_ref (json_object_get_array_member (object, "accounts"));
+}
+
+void
 cs_queue_client_login_async (CsQueueClient       *self,
                              const char          *school,
                              const char          *username,

@@ -96,6 +96,48 @@ JsonObject *cs_queue_client_decide_finish  (CsQueueClient       *self,
                                             JsonArray          **findings,
                                             GError             **error);
 
+/* Approves @post's version @content_hash, to be published at @publish_at
+ * (NULL: at once) by the server. Finish with cs_queue_client_decide_finish(). */
+void        cs_queue_client_approve_async  (CsQueueClient       *self,
+                                            gint64               post,
+                                            const char          *content_hash,
+                                            const char          *comment,
+                                            GDateTime           *publish_at,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* Asks for the failed delivery of @post to @platform ("mastodon", …) to
+ * be tried again. Finish with cs_queue_client_decide_finish(). */
+void        cs_queue_client_retry_delivery_async (CsQueueClient       *self,
+                                                  gint64               post,
+                                                  const char          *platform,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+
+/* The school's accounts ([{"platform", "settings", "updated_at"}], never
+ * their secrets): listed, set up (an administrator's) or removed. Each
+ * finishes with cs_queue_client_accounts_finish(). */
+void        cs_queue_client_list_accounts_async  (CsQueueClient       *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+void        cs_queue_client_set_account_async    (CsQueueClient       *self,
+                                                  const char          *platform,
+                                                  JsonObject          *settings,
+                                                  JsonObject          *secrets,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+void        cs_queue_client_remove_account_async (CsQueueClient       *self,
+                                                  const char          *platform,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonArray  *cs_queue_client_accounts_finish      (CsQueueClient       *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* Signs in; on success the client uses the new token (also in the reply's
  * "token", for the caller to keep in the keyring). */
 void        cs_queue_client_login_async    (CsQueueClient       *self,

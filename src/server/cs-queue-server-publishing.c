@@ -3,7 +3,7 @@
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   GET    /accounts                          head, admin: the school's accounts, no secrets
+ *   GET    /accounts                          head, admin: {"accounts": [...]}, no secrets
  *   PUT    /accounts/PLATFORM                 admin: {"settings": {…}, "secrets": {…}}
  *   DELETE /accounts/PLATFORM                 admin
  *   POST   /posts/N/deliveries/PLATFORM/retry head: try a failed one again
@@ -104,6 +104,7 @@ handle_list_accounts (CsQueueServer     *self,
                       CsQueueUser       *user)
 {
   g_autoptr(JsonArray) accounts = NULL;
+  g_autoptr(JsonObject) reply = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -115,7 +116,9 @@ handle_list_accounts (CsQueueServer     *self,
       cs_queue_server_reply_gerror (msg, error);
       return;
     }
-  node = json_node_init_array (json_node_alloc (), accounts);
+  reply = json_object_new ();
+  json_object_set_array_member (reply, "accounts", g_steal_pointer (&accounts));
+  node = json_node_init_object (json_node_alloc (), reply);
   cs_queue_server_reply_node (msg, SOUP_STATUS_OK, node);
 }
 
