@@ -68,11 +68,14 @@ request_copy (const CsTestRequest *request)
   return copy;
 }
 
-static GTlsCertificate *
-make_certificate (const char *dir)
+GTlsCertificate *
+cs_test_make_certificate (const char *dir,
+                          const char *name)
 {
-  g_autofree char *cert = g_build_filename (dir, "platform-cert.pem", NULL);
-  g_autofree char *key = g_build_filename (dir, "platform-key.pem", NULL);
+  g_autofree char *cert_name = g_strconcat (name, "-cert.pem", NULL);
+  g_autofree char *key_name = g_strconcat (name, "-key.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, cert_name, NULL);
+  g_autofree char *key = g_build_filename (dir, key_name, NULL);
   g_autoptr(GError) error = NULL;
   const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
@@ -95,7 +98,7 @@ cs_test_platform_new (const char *dir)
   CsTestPlatform *self = g_new0 (CsTestPlatform, 1);
 
   self->dir = g_strdup (dir);
-  self->certificate = make_certificate (dir);
+  self->certificate = cs_test_make_certificate (dir, "platform");
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_test_request_free);
   self->context = g_main_context_new ();

@@ -35,6 +35,11 @@ typedef void (*CsTestPlatformHandler) (CsTestPlatform      *platform,
                                        const CsTestRequest *request,
                                        gpointer             user_data);
 
+/* A self-signed certificate (with its key) for 127.0.0.1, made with
+ * openssl in @dir as NAME-cert.pem and NAME-key.pem. */
+GTlsCertificate *cs_test_make_certificate     (const char            *dir,
+                                               const char            *name);
+
 /* A server not yet listening; @dir is a scratch folder for its key. */
 CsTestPlatform  *cs_test_platform_new         (const char            *dir);
 /* Requests whose path starts with @path go to @handler (the longest

@@ -120,10 +120,13 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  g_autofree char *cert = g_build_filename (f->dir, "platform-cert.pem", NULL);
+  g_autofree char *key = g_build_filename (f->dir, "platform-key.pem", NULL);
+
   g_object_unref (f->publisher);
   cs_test_platform_free (f->platform);
-  g_unlink (g_build_filename (f->dir, "platform-cert.pem", NULL));
-  g_unlink (g_build_filename (f->dir, "platform-key.pem", NULL));
+  g_unlink (cert);
+  g_unlink (key);
   g_rmdir (f->dir);
   g_free (f->dir);
 }

@@ -11,6 +11,7 @@
 #include "cs-core.h"
 #include "cs-outbox.h"
 #include "cs-queue-client.h"
+#include "cs-test-platform.h"
 #include "cs-test-server.h"
 
 typedef struct
@@ -457,34 +458,11 @@ test_publishing_round_trip (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (accounts), ==, 0);
 }
 
-/* A self-signed certificate for 127.0.0.1, as a school's own server
- * might have, made with openssl for this test. */
-static GTlsCertificate *
-make_certificate (const char *dir)
-{
-  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                         "-keyout", key, "-out", cert, NULL };
-  int status;
-  GTlsCertificate *certificate;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  certificate = g_tls_certificate_new_from_files (cert, key, &error);
-  g_assert_no_error (error);
-  return certificate;
-}
-
 static void
 test_https_pinned (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GTlsCertificate) certificate = make_certificate (f->dir);
+  g_autoptr(GTlsCertificate) certificate = cs_test_make_certificate (f->dir, "queue");
   CsTestServer *tls = cs_test_server_start_tls (f->store, certificate);
   g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/", cs_test_server_get_port (tls));
   g_autoptr(CsQueueClient) trusting = cs_queue_client_new (url, f->head);

@@ -91,6 +91,33 @@ config_clear (Config *config)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Config, config_clear)
 
+/* [server] @key as a number from @min to @max in *@value, or -1 when the
+ * file does not set it. */
+static gboolean
+read_number (GKeyFile    *file,
+             const char  *path,
+             const char  *key,
+             gint64       min,
+             gint64       max,
+             const char  *range,
+             gint64      *value,
+             GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  *value = -1;
+  if (!g_key_file_has_key (file, "server", key, NULL))
+    return TRUE;
+  *value = g_key_file_get_int64 (file, "server", key, &local);
+  if (local != NULL || *value < min || *value > max)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: [server] %s must be a number %s.",
+                   path, key, range);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 load_config (const char  *path,
              gboolean     explicit_path,
@@ -136,61 +163,26 @@ load_config (const char  *path,
   STRING_KEY ("trust_certificate", trust_certificate)
 #undef STRING_KEY
 
-  if (g_key_file_has_key (file, "server", "port", NULL))
-    {
-      number = g_key_file_get_int64 (file, "server", "port", &local);
-      if (local != NULL || number < 0 || number > 65535)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "%s: [server] port must be a number from 0 (any free port) to 65535.", path);
-          return FALSE;
-        }
-      config->port = number;
-    }
-  if (g_key_file_has_key (file, "server", "max_body_mb", NULL))
-    {
-      number = g_key_file_get_int64 (file, "server", "max_body_mb", &local);
-      if (local != NULL || number < 1 || number > 1024)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "%s: [server] max_body_mb must be a number from 1 to 1024.", path);
-          return FALSE;
-        }
-      config->max_body = number * 1024 * 1024;
-    }
-  if (g_key_file_has_key (file, "server", "rate_per_minute", NULL))
-    {
-      number = g_key_file_get_int64 (file, "server", "rate_per_minute", &local);
-      if (local != NULL || number < 1 || number > 1000000)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "%s: [server] rate_per_minute must be a number from 1 to 1000000.", path);
-          return FALSE;
-        }
-      config->rate = number;
-    }
-  if (g_key_file_has_key (file, "server", "retry_first_seconds", NULL))
-    {
-      number = g_key_file_get_int64 (file, "server", "retry_first_seconds", &local);
-      if (local != NULL || number < 1 || number > 3600)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "%s: [server] retry_first_seconds must be a number from 1 to 3600.", path);
-          return FALSE;
-        }
-      config->retry_first = number;
-    }
-  if (g_key_file_has_key (file, "server", "retry_attempts", NULL))
-    {
-      number = g_key_file_get_int64 (file, "server", "retry_attempts", &local);
-      if (local != NULL || number < 1 || number > 20)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "%s: [server] retry_attempts must be a number from 1 to 20.", path);
-          return FALSE;
-        }
-      config->retry_attempts = number;
-    }
+  if (!read_number (file, path, "port", 0, 65535, "from 0 (any free port) to 65535", &number, error))
+    return FALSE;
+  if (number >= 0)
+    config->port = number;
+  if (!read_number (file, path, "max_body_mb", 1, 1024, "from 1 to 1024", &number, error))
+    return FALSE;
+  if (number >= 0)
+    config->max_body = number * 1024 * 1024;
+  if (!read_number (file, path, "rate_per_minute", 1, 1000000, "from 1 to 1000000", &number, error))
+    return FALSE;
+  if (number >= 0)
+    config->rate = number;
+  if (!read_number (file, path, "retry_first_seconds", 1, 3600, "from 1 to 3600", &number, error))
+    return FALSE;
+  if (number >= 0)
+    config->retry_first = number;
+  if (!read_number (file, path, "retry_attempts", 1, 20, "from 1 to 20", &number, error))
+    return FALSE;
+  if (number >= 0)
+    config->retry_attempts = number;
   if ((config->certificate == NULL) != (config->key == NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -582,10 +582,14 @@ cs_queue_client_list_async (CsQueueClient       *self,
   send (self, new_message (self, "GET", path), cs_queue_client_list_async, cancellable, callback, user_data);
 }
 
-JsonArray *
-cs_queue_client_list_finish (CsQueueClient  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
+/* The array @member of the answer, which says @what it is when it is not
+ * there. */
+static JsonArray *
+finish_array (CsQueueClient  *self,
+              GAsyncResult   *result,
+              const char     *member,
+              const char     *what,
+              GError        **error)
 {
   g_autoptr(JsonNode) node = finish (self, result, NULL, error);
   JsonObject *object;
@@ -593,14 +597,21 @@ cs_queue_client_list_finish (CsQueueClient  *self,
   if (node == NULL)
     return NULL;
   object = json_node_get_object (node);
-  if (!json_object_has_member (object, "posts") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "posts")))
+  if (!json_object_has_member (object, member) || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, member)))
     {
-      g_set_error_literal (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
-                           "The approval queue sent a list Countersign cannot read.");
+      g_set_error (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
+                   "The approval queue sent a list of %s Countersign cannot read.", what);
       return NULL;
     }
-  return json_array_ref (json_object_get_array_member (object, "posts"));
+  return json_array_ref (json_object_get_array_member (object, member));
+}
+
+JsonArray *
+cs_queue_client_list_finish (CsQueueClient  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  return finish_array (self, result, "posts", "posts", error);
 }
 
 void
@@ -767,20 +778,7 @@ cs_queue_client_accounts_finish (CsQueueClient  *self,
                                  GAsyncResult   *result,
                                  GError        **error)
 {
-  g_autoptr(JsonNode) node = finish (self, result, NULL, error);
-  JsonObject *object;
-
-  if (node == NULL)
-    return NULL;
-  object = json_node_get_object (node);
-  if (!json_object_has_member (object, "accounts") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "accounts")))
-    {
-      g_set_error_literal (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
-                           "The approval queue sent a list of accounts Countersign cannot read.");
-      return NULL;
-    }
-  return json_array_ref (json_object_get_array_member (object, "accounts"));
+  return finish_array (self, result, "accounts", "accounts", error);
 }
 
 void
@@ -910,4 +908,32 @@ cs_queue_client_listen (CsQueueClient *self)
 
   self->listening = TRUE;
   connect_events (self);
+}
+
+/* Who this client signs in as */
+
+void
+cs_queue_client_get_me_async (CsQueueClient       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+  send (self, new_message (self, "GET", "/me"), cs_queue_client_get_me_async, cancellable, callback, user_data);
+}
+
+JsonObject *
+cs_queue_client_get_me_finish (CsQueueClient  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_autoptr(JsonObject) me = finish_object (self, result, NULL, error);
+
+  if (me != NULL && json_object_get_string_member_with_default (me, "role", NULL) == NULL)
+    {
+      g_set_error_literal (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
+                           "The approval queue did not say what your account may do. Try again later.");
+      return NULL;
+    }
+  return g_steal_pointer (&me);
 }
