@@ -375,7 +375,8 @@ parse_reset (const char *value,
 static gint64
 retry_at_from_headers (SoupMessageHeaders *headers)
 {
-  static const char *const names[] = { "Retry-After", "X-RateLimit-Reset", "RateLimit-Reset" };
+  /* Mastodon's, X's (one more hyphen), Bluesky's (the IETF draft's). */
+  static const char *const names[] = { "Retry-After", "X-RateLimit-Reset", "X-Rate-Limit-Reset", "RateLimit-Reset" };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)

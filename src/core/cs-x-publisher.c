@@ -303,28 +303,6 @@ x_refresh (Run         *run,
   return TRUE;
 }
 
-/* When X's rate limit resets, from its own header: unix seconds. The
- * base class reads the usual X-RateLimit-Reset, which X spells with one
- * more hyphen. 0 when X gave none. */
-static gint64
-rate_limit_reset (SoupMessage *msg)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                    "x-rate-limit-reset");
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  char *end = NULL;
-  gint64 reset;
-
-  if (value == NULL)
-    return 0;
-  reset = g_ascii_strtoll (value, &end, 10);
-  if (end == value || *end != '\0' || reset <= 0)
-    return 0;
-  /* A reset a day away is a mistake, not a limit, and would stall the
-   * post; one in the past means now. */
-  return CLAMP (reset, now, now + 24 * 60 * 60);
-}
-
 /* Sends one request with the current access token and returns X's JSON
  * answer. When X refuses the token, it is renewed and the request sent
  * again, but only once per post: a second refusal means the sign-in
@@ -362,9 +340,6 @@ x_call (Run         *run,
       reply = cs_publisher_send (publisher, msg, run->job, &status, NULL, run->cancellable, &local_error);
       if (reply != NULL)
         return reply;
-
-      if (status == 429 && run->job != NULL && run->job->retry_at == 0)
-        run->job->retry_at = rate_limit_reset (msg);
 
       if (status != 401 || run->refreshed || !can_refresh (run->self))
         {
