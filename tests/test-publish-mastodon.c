@@ -304,7 +304,7 @@ get_media (FakeMastodon        *fake,
   const char *id = request->path + strlen ("/api/v1/media/");
   g_autoptr(JsonNode) json = NULL;
   Media *media;
-  guint status;
+  guint status = 0;
 
   g_mutex_lock (&fake->lock);
   media = (Media *) find_media (fake, id);
@@ -944,7 +944,7 @@ test_time_out (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 start;
 
-  cs_publisher_set_timeout (f->publisher, 1);
+  cs_publisher_set_timeout (f->publisher, 2);
   fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, FAULT_HANG, 0, NULL, NULL, NULL);
   start = g_get_monotonic_time ();
   g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));

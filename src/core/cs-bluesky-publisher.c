@@ -355,8 +355,9 @@ xrpc (CsBlueskyPublisher  *self,
       if (status == SOUP_STATUS_UNAUTHORIZED ||
           (status == SOUP_STATUS_BAD_REQUEST && name_is_one_of (error_name (refusal), bad_token)))
         {
-          /* Fresh from a refresh and still refused: a person must sign
-           * in again. The next post starts a new session. */
+          /* Refused outright, or still refused just after a refresh:
+           * a person must sign in again. The next post starts a new
+           * session rather than trying this one. */
           g_mutex_lock (&self->lock);
           if (g_strcmp0 (self->access_jwt, access) == 0)
             forget_session (self);
@@ -401,7 +402,8 @@ get_identity (CsBlueskyPublisher  *self,
 /* Photos */
 
 /* TRUE unless the JPEG is well formed and carries no segment that could
- * hold metadata (EXIF, XMP, IPTC, ICC, comments) before its image data. */
+ * hold metadata (EXIF, XMP, IPTC, ICC, comments) or a thumbnail, which
+ * might show what redaction hid, before its image data. */
 static gboolean
 jpeg_may_hold_metadata (GBytes *jpeg)
 {
@@ -436,6 +438,10 @@ jpeg_may_hold_metadata (GBytes *jpeg)
         return TRUE;
       segment = ((gsize) data[pos + 2] << 8) | data[pos + 3];
       if (segment < 2)
+        return TRUE;
+      /* A plain JFIF header is 16 bytes; anything longer, or a JFXX
+       * extension, carries a thumbnail. */
+      if (marker == 0xE0 && (segment != 16 || pos + 9 > len || memcmp (data + pos + 4, "JFIF", 5) != 0))
         return TRUE;
       pos += 2 + segment;
     }
@@ -508,16 +514,17 @@ prepare_photo (const CsPublishPhoto  *photo,
 }
 
 /* The blob object for photo @index, uploading it unless an earlier
- * attempt already did. */
+ * attempt already did (and @again is FALSE). */
 static JsonNode *
 ensure_blob (CsBlueskyPublisher  *self,
              CsPublishJob        *job,
              guint                index,
+             gboolean             again,
              GCancellable        *cancellable,
              GError             **error)
 {
   g_autofree char *name = g_strdup_printf ("blob-%u", index);
-  const char *known = cs_publish_job_recall (job, name);
+  const char *known = again ? NULL : cs_publish_job_recall (job, name);
   g_autoptr(GBytes) jpeg = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *saved = NULL;
@@ -558,6 +565,15 @@ ensure_blob (CsBlueskyPublisher  *self,
 }
 
 /* The post */
+
+static gboolean
+blob_missing (JsonNode *refusal)
+{
+  const char *message = error_message (refusal);
+
+  return g_strcmp0 (error_name (refusal), "BlobNotFound") == 0 ||
+         (message != NULL && strstr (message, "Could not find blob") != NULL);
+}
 
 static gboolean
 check_job (CsPublishJob  *job,
@@ -851,8 +867,6 @@ cs_bluesky_publisher_publish (CsPublisher   *publisher,
                               GError       **error)
 {
   CsBlueskyPublisher *self = CS_BLUESKY_PUBLISHER (publisher);
-  g_autoptr(GPtrArray) blobs = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *did = NULL;
   g_autofree char *profile = NULL;
@@ -894,23 +908,41 @@ cs_bluesky_publisher_publish (CsPublisher   *publisher,
         return finish (job, existing, profile, cs_publish_job_recall (job, "rkey"), error);
     }
 
-  blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  for (guint i = 0; i < job->photos->len; i++)
+  for (guint round = 0; reply == NULL; round++)
     {
-      JsonNode *blob = ensure_blob (self, job, i, cancellable, error);
+      g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonNode) refusal = NULL;
+      g_autoptr(GError) local_error = NULL;
+      guint status = 0;
 
-      if (blob == NULL)
+      for (guint i = 0; i < job->photos->len; i++)
+        {
+          JsonNode *blob = ensure_blob (self, job, i, round > 0, cancellable, error);
+
+          if (blob == NULL)
+            return FALSE;
+          g_ptr_array_add (blobs, blob);
+        }
+
+      if (!ensure_record_key (job, &rkey, &created_at, error))
         return FALSE;
-      g_ptr_array_add (blobs, blob);
-    }
+      body = record_body (job, did, rkey, created_at, blobs);
+      reply = xrpc (self, job, "POST", "/xrpc/com.atproto.repo.createRecord", "application/json", body,
+                    &status, &refusal, cancellable, &local_error);
 
-  if (!ensure_record_key (job, &rkey, &created_at, error))
-    return FALSE;
-  body = record_body (job, did, rkey, created_at, blobs);
-  reply = xrpc (self, job, "POST", "/xrpc/com.atproto.repo.createRecord", "application/json", body,
-                NULL, NULL, cancellable, error);
-  if (reply == NULL)
-    return FALSE;
+      /* Bluesky deletes blobs no record points to within minutes, so
+       * photos saved before a long pause (a rate limit, a night) are
+       * gone by the retry: upload them again, once. */
+      if (reply == NULL && round == 0 && job->photos->len > 0 && status == SOUP_STATUS_BAD_REQUEST &&
+          blob_missing (refusal))
+        continue;
+      if (reply == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
 
   uri = JSON_NODE_HOLDS_OBJECT (reply) ? cs_json_get_string (json_node_get_object (reply), "uri") : NULL;
   if (uri == NULL)
