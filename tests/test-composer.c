@@ -15,7 +15,8 @@
 
 #include "cs-composer-window-private.h"
 #include "cs-photo-editor-private.h"
-#include "cs-review-window.h"
+#include "cs-my-posts-window.h"
+#include "cs-review-window-private.h"
 #include "cs-test-ui.h"
 
 static CsApplication *app;
@@ -1710,6 +1711,29 @@ review_has_fewer (gpointer data)
   return !cs_review_window_is_busy (review) && cs_review_window_get_n_posts (review) < GPOINTER_TO_UINT (data);
 }
 
+static CsMyPostsWindow *
+find_my_posts_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CS_IS_MY_POSTS_WINDOW (window))
+        return CS_MY_POSTS_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+my_posts_listed (gpointer data)
+{
+  CsMyPostsWindow *window = find_my_posts_window ();
+
+  return window != NULL && !cs_my_posts_window_is_busy (window) && cs_my_posts_window_get_n_posts (window) > 0;
+}
+
 /* With no server set, Submit starts the queue on this computer, and the
  * post reaches it: the head's account sees it waiting, and approves it in
  * the review window. */
@@ -1768,7 +1792,10 @@ test_submit_reaches_queue (void)
   waiting = cs_review_window_get_n_posts (review);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review.approve", NULL));
   cs_test_wait_for (review_has_fewer, GUINT_TO_POINTER (waiting), 20000, "the approved post to leave the list");
-  g_assert_false (has_label_containing (GTK_WIDGET (review), text));
+  /* It leaves the waiting list for the page of posts on their way. */
+  g_assert_false (has_label_containing (GTK_WIDGET (review->post_list), text));
+  g_assert_true (has_label_containing (GTK_WIDGET (review->scheduled_box), text) ||
+                 has_label_containing (GTK_WIDGET (review->published_box), text));
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-approved"));
 
   /* The author's account sees it approved. */
@@ -1783,6 +1810,12 @@ test_submit_reaches_queue (void)
     g_assert_no_error (error);
     g_assert_cmpuint (json_array_get_length (approved), ==, 1);
   }
+
+  /* And in their own list, from the menu. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "my-posts", NULL);
+  cs_test_wait_for (my_posts_listed, NULL, 20000, "the author's list");
+  g_assert_true (has_label_containing (GTK_WIDGET (find_my_posts_window ()), text));
+  gtk_window_destroy (GTK_WINDOW (find_my_posts_window ()));
 
   gtk_window_destroy (GTK_WINDOW (review));
   close_window (window);

@@ -547,6 +547,94 @@ test_token_store_memory (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+static char *
+role_of (CsQueueClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = NULL;
+
+  cs_queue_client_get_me_async (client, NULL, cs_test_store_result_cb, &result);
+  me = cs_queue_client_get_me_finish (client, cs_test_wait_for_result (&result, WAIT_SECONDS), &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (me, "role"));
+}
+
+static JsonArray *
+set_export_folder (CsQueueClient  *client,
+                   const char     *folder,
+                   GError        **error)
+{
+  g_autoptr(JsonObject) settings = json_object_new ();
+  g_autoptr(JsonObject) secrets = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  json_object_set_string_member (settings, "folder", folder);
+  cs_queue_client_set_account_async (client, "export", settings, secrets, NULL, cs_test_store_result_cb, &result);
+  return cs_queue_client_accounts_finish (client, cs_test_wait_for_result (&result, WAIT_SECONDS), error);
+}
+
+/* The person at this computer also administers its queue, with a third
+ * account: the queue lets no one account both submit and set up where
+ * posts go. A queue made before there was one gets it on the next start. */
+static void
+test_local_administrator (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CsQueueConnection) first = open_local (f);
+  g_autoptr(CsQueueConnection) second = NULL;
+  g_autofree char *website = g_build_filename (f->dir, "website", NULL);
+  g_autofree char *tokens_path = local_file (f, "tokens.json");
+  g_autofree char *role = NULL;
+  g_autofree char *tokens_text = NULL;
+  g_autoptr(JsonArray) accounts = NULL;
+  g_autoptr(JsonArray) refused = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text = "Class 2 visited the fire station.";
+  CsQueueClient *admin = cs_queue_connection_get_admin_client (first);
+
+  g_assert_true (admin != cs_queue_connection_get_client (first, FALSE));
+  g_assert_true (admin != cs_queue_connection_get_client (first, TRUE));
+  role = role_of (admin);
+  g_assert_cmpstr (role, ==, "admin");
+
+  accounts = set_export_folder (admin, website, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 1);
+  refused = set_export_folder (cs_queue_connection_get_client (first, FALSE), website, &error);
+  g_assert_error (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_FORBIDDEN);
+  g_assert_null (refused);
+  g_clear_error (&error);
+
+  submit (f, first, text);
+  g_assert_finalize_object (g_steal_pointer (&first));
+
+  /* As an older Countersign left it: no administrator's token. */
+  g_assert_true (json_parser_load_from_file (parser, tokens_path, &error));
+  root = json_node_copy (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (json_node_get_object (root), "admin"));
+  json_object_remove_member (json_node_get_object (root), "admin");
+  tokens_text = json_to_string (root, FALSE);
+  g_assert_true (g_file_set_contents (tokens_path, tokens_text, -1, &error));
+
+  second = open_local (f);
+  g_free (role);
+  role = role_of (cs_queue_connection_get_admin_client (second));
+  g_assert_cmpstr (role, ==, "admin");
+  /* The same queue, not a new one: the post and the account are there. */
+  posts = list_posts (cs_queue_connection_get_client (second, TRUE), "pending", &error);
+  g_assert_no_error (error);
+  g_assert_true (lists_text (posts, text));
+  g_clear_pointer (&accounts, json_array_unref);
+  accounts = set_export_folder (cs_queue_connection_get_admin_client (second), website, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_file (parser, tokens_path, &error));
+  g_assert_true (json_object_has_member (json_node_get_object (json_parser_get_root (parser)), "admin"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -566,6 +654,7 @@ main (int   argc,
   ADD ("/connection/local/restarts-a-killed-queue", test_local_restarts);
   ADD ("/connection/local/gives-up-after-repeated-deaths", test_local_gives_up);
   ADD ("/connection/local/missing-executable", test_local_missing_executable);
+  ADD ("/connection/local/administrator-sets-up-accounts", test_local_administrator);
   ADD ("/connection/remote/uses-the-stored-token", test_remote_uses_stored_token);
   ADD ("/connection/remote/without-a-token", test_remote_without_token);
   ADD ("/connection/token-store/memory", test_token_store_memory);

@@ -12,8 +12,10 @@
 
 #include "cs-token-store-memory.h"
 #include "cs-composer-window.h"
+#include "cs-my-posts-window.h"
 #include "cs-preferences-window.h"
 #include "cs-review-window.h"
+#include "cs-secret-token-store.h"
 
 struct _CsApplication
 {
@@ -28,7 +30,10 @@ struct _CsApplication
   CsQueueConnection *queue;
   gboolean           queue_ready;
   GPtrArray         *queue_waiters;  /* GTask, while it opens */
+  gboolean           watching_server;
   CsTokenStore      *tokens;
+  /* Why sign-ins to a school server are kept in memory only, if they are. */
+  char              *keyring_problem;
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
@@ -140,6 +145,7 @@ cs_application_dispose (GObject *object)
   g_clear_object (&self->analyser);
   g_clear_object (&self->queue);
   g_clear_object (&self->tokens);
+  g_clear_pointer (&self->keyring_problem, g_free);
   g_clear_pointer (&self->queue_waiters, g_ptr_array_unref);
   g_clear_object (&self->settings);
 
@@ -157,6 +163,31 @@ cs_application_class_init (CsApplicationClass *klass)
 }
 
 static void
+preferences_queue_opened_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  CsApplication *self = CS_APPLICATION (source);
+  GWeakRef *ref = user_data;
+  g_autoptr(CsPreferencesWindow) window = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueConnection) queue = cs_application_open_queue_finish (self, result, &error);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (window == NULL)
+    return;
+  cs_preferences_window_set_keyring_problem (window, self->keyring_problem);
+  if (queue == NULL)
+    {
+      /* The Accounts page is left out: there is no queue to ask. */
+      g_message ("The school’s accounts are not shown: %s", error->message);
+      return;
+    }
+  cs_preferences_window_set_queue_client (window, cs_queue_connection_get_admin_client (queue));
+}
+
+static void
 preferences_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
@@ -164,8 +195,14 @@ preferences_action (GSimpleAction *action,
   CsApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   CsPreferencesWindow *window = cs_preferences_window_new (parent, self->settings);
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
 
+  cs_preferences_window_set_keyring_problem (window, self->keyring_problem);
   gtk_window_present (GTK_WINDOW (window));
+
+  /* The Accounts page needs the queue, and who is signed in to it. */
+  g_weak_ref_init (ref, window);
+  cs_application_open_queue_async (self, NULL, preferences_queue_opened_cb, ref);
 }
 
 static void
@@ -233,9 +270,44 @@ review_action (GSimpleAction *action,
   cs_application_open_queue_async (CS_APPLICATION (user_data), NULL, review_queue_opened_cb, NULL);
 }
 
+static void
+my_posts_queue_opened_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  CsApplication *self = CS_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueConnection) queue = cs_application_open_queue_finish (self, result, &error);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  CsMyPostsWindow *window;
+
+  if (queue == NULL)
+    {
+      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("The Approval Queue Cannot Be Reached"),
+                                                                             error->message));
+
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  /* The author's own account: the one submissions go out as. */
+  window = cs_my_posts_window_new (GTK_APPLICATION (self), cs_queue_connection_get_client (queue, FALSE));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+my_posts_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  cs_application_open_queue_async (CS_APPLICATION (user_data), NULL, my_posts_queue_opened_cb, NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "review", review_action },
+  { "my-posts", my_posts_action },
   { "about", about_action },
   { "quit", quit_action },
 };
@@ -346,6 +418,40 @@ queue_setting_changed_cb (CsApplication *self)
     }
 }
 
+static void
+open_queue (CsApplication *self)
+{
+  g_autofree char *server = g_settings_get_string (self->settings, "queue-server");
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "countersign", NULL);
+
+  self->queue = cs_queue_connection_new (queue_executable (), data_dir, CS_FACE_MODEL);
+  cs_queue_connection_open_async (self->queue, server, self->tokens, NULL, queue_opened_cb, g_object_ref (self));
+}
+
+static void
+keyring_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->tokens = cs_secret_token_store_new_finish (result, &error);
+  if (self->tokens == NULL)
+    {
+      /* Signing in still works, for as long as Countersign runs. */
+      g_message ("Sign-ins to school servers will be kept in memory only: %s", error->message);
+      self->tokens = cs_token_store_memory_new ();
+      self->keyring_problem =
+        g_strdup_printf (_("%s Your sign-in to the school’s server will not be remembered after "
+                           "Countersign closes. To keep it, start the keyring (GNOME Keyring or another "
+                           "password manager), then open Countersign again."),
+                         error->message);
+    }
+
+  open_queue (self);
+}
+
 void
 cs_application_open_queue_async (CsApplication       *self,
                                  GCancellable        *cancellable,
@@ -354,7 +460,6 @@ cs_application_open_queue_async (CsApplication       *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *server = NULL;
-  g_autofree char *data_dir = NULL;
 
   g_return_if_fail (CS_IS_APPLICATION (self));
 
@@ -372,20 +477,25 @@ cs_application_open_queue_async (CsApplication       *self,
       return;
     }
 
-  if (self->tokens == NULL)
+  if (!self->watching_server)
     {
-      /* Tokens for a school's server go in the keyring in a later step;
-       * until then they live for the session only. */
-      self->tokens = cs_token_store_memory_new ();
       g_signal_connect_swapped (self->settings, "changed::queue-server", G_CALLBACK (queue_setting_changed_cb), self);
+      self->watching_server = TRUE;
     }
 
-  data_dir = g_build_filename (g_get_user_data_dir (), "countersign", NULL);
-  server = g_settings_get_string (self->settings, "queue-server");
-  self->queue = cs_queue_connection_new (queue_executable (), data_dir, CS_FACE_MODEL);
   self->queue_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (self->queue_waiters, g_steal_pointer (&task));
-  cs_queue_connection_open_async (self->queue, server, self->tokens, NULL, queue_opened_cb, g_object_ref (self));
+
+  /* The queue on this computer keeps its own tokens; a school server's
+   * is kept in the keyring, which is found on first use. */
+  server = g_settings_get_string (self->settings, "queue-server");
+  if (server[0] != '\0' && self->tokens == NULL)
+    {
+      cs_secret_token_store_new_async (NULL, keyring_cb, g_object_ref (self));
+      return;
+    }
+
+  open_queue (self);
 }
 
 CsQueueConnection *

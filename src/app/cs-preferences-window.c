@@ -1,4 +1,4 @@
-/* cs-preferences-window.c: where the roster, policy, queue and default platforms are set
+/* cs-preferences-window.c: where the roster, policy, queue, platforms and accounts are set
  *
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cs-accounts-page.h"
 #include "cs-preferences-window.h"
 
 /* The keys of default-platforms, in the order the rows are shown. */
@@ -32,6 +33,7 @@ struct _CsPreferencesWindow
   GtkFileChooserNative *chooser;
   char                 *chooser_key;
   AdwToast             *toast;
+  char                 *keyring_problem;
 
   /* Template widgets */
   AdwActionRow         *roster_row;
@@ -41,6 +43,7 @@ struct _CsPreferencesWindow
   AdwPreferencesGroup  *queue_group;
   AdwEntryRow          *queue_row;
   AdwPreferencesGroup  *platforms_group;
+  CsAccountsPage       *accounts_page;
 
   GtkSwitch            *platform_switches[N_PLATFORMS];
 
@@ -232,11 +235,15 @@ reset_file_cb (GtkWidget  *widget,
 
 /* Approval queue */
 
-static const char *
-queue_default_description (void)
+static char *
+queue_default_description (CsPreferencesWindow *self)
 {
-  return _("Leave empty for a queue on this computer. "
-           "Use https:// for a school server, such as https://queue.myschool.sch.uk.");
+  const char *usage = _("Leave empty for a queue on this computer. "
+                        "Use https:// for a school server, such as https://queue.myschool.sch.uk.");
+
+  if (self->keyring_problem != NULL)
+    return g_strconcat (usage, "\n\n", self->keyring_problem, NULL);
+  return g_strdup (usage);
 }
 
 static gboolean
@@ -340,8 +347,10 @@ set_queue_problem (CsPreferencesWindow *self,
     }
   else
     {
+      g_autofree char *description = queue_default_description (self);
+
       gtk_widget_remove_css_class (GTK_WIDGET (self->queue_row), "error");
-      adw_preferences_group_set_description (self->queue_group, queue_default_description ());
+      adw_preferences_group_set_description (self->queue_group, description);
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->queue_row),
                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
     }
@@ -539,6 +548,7 @@ cs_preferences_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->chooser_key, g_free);
+  g_clear_pointer (&self->keyring_problem, g_free);
   g_clear_weak_pointer (&self->toast);
 
   /* The settings object is shared with the application and outlives us. */
@@ -600,6 +610,8 @@ cs_preferences_window_class_init (CsPreferencesWindowClass *klass)
   object_class->get_property = cs_preferences_window_get_property;
   object_class->set_property = cs_preferences_window_set_property;
 
+  g_type_ensure (CS_TYPE_ACCOUNTS_PAGE);
+
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
@@ -617,6 +629,7 @@ cs_preferences_window_class_init (CsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, queue_group);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, queue_row);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, platforms_group);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, accounts_page);
   gtk_widget_class_bind_template_callback (widget_class, queue_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_changed_cb);
 
@@ -628,6 +641,7 @@ static void
 cs_preferences_window_init (CsPreferencesWindow *self)
 {
   GtkEditable *text;
+  g_autofree char *description = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -639,7 +653,8 @@ cs_preferences_window_init (CsPreferencesWindow *self)
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, _("Queue server address"),
                                     -1);
 
-  adw_preferences_group_set_description (self->queue_group, queue_default_description ());
+  description = queue_default_description (self);
+  adw_preferences_group_set_description (self->queue_group, description);
   add_platform_rows (self);
 }
 
@@ -654,4 +669,30 @@ cs_preferences_window_new (GtkWindow *parent,
                        "transient-for", parent,
                        "settings", settings,
                        NULL);
+}
+
+void
+cs_preferences_window_set_queue_client (CsPreferencesWindow *self,
+                                        CsQueueClient       *client)
+{
+  g_return_if_fail (CS_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (client == NULL || CS_IS_QUEUE_CLIENT (client));
+
+  cs_accounts_page_set_client (self->accounts_page, client);
+}
+
+void
+cs_preferences_window_set_keyring_problem (CsPreferencesWindow *self,
+                                           const char          *problem)
+{
+  g_return_if_fail (CS_IS_PREFERENCES_WINDOW (self));
+
+  if (g_strcmp0 (problem, self->keyring_problem) == 0)
+    return;
+
+  g_free (self->keyring_problem);
+  self->keyring_problem = g_strdup (problem);
+  /* Unless a typed address is being complained about, show it now. */
+  if (!gtk_widget_has_css_class (GTK_WIDGET (self->queue_row), "error"))
+    set_queue_problem (self, NULL);
 }

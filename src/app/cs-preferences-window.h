@@ -1,4 +1,4 @@
-/* cs-preferences-window.h: where the roster, policy, queue and default platforms are set
+/* cs-preferences-window.h: where the roster, policy, queue, platforms and accounts are set
  *
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,6 +7,8 @@
 #pragma once
 
 #include <adwaita.h>
+
+#include "cs-queue-client.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +22,14 @@ G_DECLARE_FINAL_TYPE (CsPreferencesWindow, cs_preferences_window, CS, PREFERENCE
  * before it is saved) and default-platforms (a switch per platform). */
 CsPreferencesWindow *cs_preferences_window_new (GtkWindow *parent,
                                                 GSettings *settings);
+
+/* The Accounts page (see CsAccountsPage) for the queue @client signs in
+ * to; NULL, or a client for office staff, leaves it out. */
+void cs_preferences_window_set_queue_client    (CsPreferencesWindow *self,
+                                                CsQueueClient       *client);
+/* Says, under the queue's address, why the sign-in to a school server will
+ * not be remembered (no keyring to keep it in); NULL when it will be. */
+void cs_preferences_window_set_keyring_problem (CsPreferencesWindow *self,
+                                                const char          *problem);
 
 G_END_DECLS

@@ -1,12 +1,14 @@
-/* cs-review-window.c: the headteacher's queue of posts waiting for approval
+/* cs-review-window.c: the headteacher's queue of posts: waiting, on their way, published
  *
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The list follows the queue's event stream, so a post sent from the
- * office appears without refreshing. Approving names the exact version
- * shown (its content hash): if the post changed meanwhile, the queue says
- * so rather than approve something the head has not read.
+ * The lists follow the queue's event stream, so a post sent from the
+ * office appears, and a delivery's progress shows, without refreshing.
+ * Approving names the exact version shown (its content hash): if the post
+ * changed meanwhile, the queue says so rather than approve something the
+ * head has not read. It is published at once or at a time the head picks;
+ * a delivery that failed can be tried again from its row.
  */
 
 #include "config.h"
@@ -15,34 +17,21 @@
 #include <string.h>
 
 #include "cs-platform.h"
-#include "cs-review-window.h"
+#include "cs-post-status.h"
+#include "cs-review-window-private.h"
 #include "cs-unicode-private.h"
-
-struct _CsReviewWindow
-{
-  AdwWindow        parent_instance;
-
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle  *window_title;
-  GtkListBox      *post_list;
-  GtkStack        *detail_stack;
-  GtkLabel        *meta_label;
-  GtkLabel        *text_label;
-  GtkLabel        *photos_label;
-  GtkFlowBox      *photos_box;
-  GtkEntry        *comment_entry;
-
-  CsQueueClient   *client;
-  GCancellable    *cancellable;
-  GCancellable    *photos_cancellable;  /* the shown post's photo fetches */
-  JsonArray       *posts;      /* as listed */
-  JsonObject      *selected;   /* one of @posts, or NULL */
-  guint            busy;       /* requests running */
-};
 
 G_DEFINE_FINAL_TYPE (CsReviewWindow, cs_review_window, ADW_TYPE_WINDOW)
 
+/* Older published posts are in the queue's audit trail; the window keeps
+ * to the recent ones. */
+#define MAX_PUBLISHED_SHOWN 50
+/* How often the posts on their way are listed again, in case an event was
+ * missed while the stream reconnected. */
+#define TICK_SECONDS 30
+
 static void refresh (CsReviewWindow *self);
+static void rebuild (CsReviewWindow *self);
 
 static void
 toast (CsReviewWindow *self,
@@ -54,36 +43,135 @@ toast (CsReviewWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static gboolean
+schedule_is_valid (CsReviewWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return self->publish_at != NULL && g_date_time_compare (self->publish_at, now) > 0;
+}
+
 static void
 update_actions (CsReviewWindow *self)
 {
   const char *comment = gtk_editable_get_text (GTK_EDITABLE (self->comment_entry));
   gboolean have_post = self->selected != NULL && self->busy == 0;
+  gboolean scheduling = gtk_check_button_get_active (self->schedule_check);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve", have_post);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve",
+                                 have_post && (!scheduling || schedule_is_valid (self)));
   /* A rejection says why, so its author can put it right. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.reject", have_post && !cs_utf8_is_blank (comment));
 }
 
-static char *
-first_line (const char *text)
+/* Scheduling */
+
+/* The next school day at nine: posts read best at the start of a day. */
+static GDateTime *
+default_publish_at (void)
 {
-  const char *end = strchr (text, '\n');
-  g_autofree char *line = end != NULL ? g_strndup (text, end - text) : g_strdup (text);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                    g_date_time_get_day_of_month (now), 9, 0, 0);
 
-  if (g_utf8_strlen (line, -1) > 60)
+  do
     {
-      g_autofree char *cut = g_utf8_substring (line, 0, 59);
+      GDateTime *next = g_date_time_add_days (day, 1);
 
-      return g_strconcat (cut, "…", NULL);
+      g_date_time_unref (day);
+      day = next;
     }
-  return g_steal_pointer (&line);
+  while (g_date_time_get_day_of_week (day) > 5);
+  return g_steal_pointer (&day);
+}
+
+static void
+schedule_changed_cb (CsReviewWindow *self)
+{
+  g_autoptr(GDateTime) date = gtk_calendar_get_date (self->calendar);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *words = NULL;
+  gboolean valid;
+
+  g_clear_pointer (&self->publish_at, g_date_time_unref);
+  self->publish_at = g_date_time_new_local (g_date_time_get_year (date), g_date_time_get_month (date),
+                                            g_date_time_get_day_of_month (date),
+                                            gtk_spin_button_get_value_as_int (self->hour_spin),
+                                            gtk_spin_button_get_value_as_int (self->minute_spin), 0);
+  valid = schedule_is_valid (self);
+  if (self->publish_at != NULL)
+    words = cs_post_status_format_time (self->publish_at, now, TRUE);
+  gtk_menu_button_set_label (self->schedule_button, words != NULL ? words : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->schedule_error), !valid);
+  if (valid)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->schedule_button), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->schedule_button), "error");
+  update_actions (self);
+}
+
+static void
+schedule_toggled_cb (CsReviewWindow *self)
+{
+  update_actions (self);
+}
+
+/* Minutes and hours read as on a clock: 09:05, not 9:5. */
+static gboolean
+spin_output_cb (GtkSpinButton *spin,
+                gpointer       user_data)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static void
+reset_schedule (CsReviewWindow *self)
+{
+  g_autoptr(GDateTime) when = default_publish_at ();
+
+  gtk_check_button_set_active (self->now_check, TRUE);
+  gtk_calendar_select_day (self->calendar, when);
+  gtk_spin_button_set_value (self->hour_spin, g_date_time_get_hour (when));
+  gtk_spin_button_set_value (self->minute_spin, g_date_time_get_minute (when));
+  schedule_changed_cb (self);
+}
+
+GDateTime *
+cs_review_window_get_publish_at (CsReviewWindow *self)
+{
+  return self->publish_at;
+}
+
+/* The posts */
+
+static JsonObject *
+find_post (CsReviewWindow *self,
+           gint64          id)
+{
+  for (guint i = 0; self->posts != NULL && i < self->posts->len; i++)
+    {
+      JsonObject *post = g_ptr_array_index (self->posts, i);
+
+      if (json_object_get_int_member (post, "id") == id)
+        return post;
+    }
+  return NULL;
+}
+
+static const char *
+post_state (JsonObject *post)
+{
+  return json_object_get_string_member_with_default (post, "state", "");
 }
 
 static GtkWidget *
 post_row (JsonObject *post)
 {
-  g_autofree char *title = first_line (json_object_get_string_member (post, "text"));
+  g_autofree char *title = cs_post_status_title (post);
   g_autofree char *subtitle = g_strdup_printf (_("From %s"), json_object_get_string_member (post, "author"));
   GtkWidget *row = adw_action_row_new ();
 
@@ -165,8 +253,27 @@ show_post (CsReviewWindow *self,
   JsonArray *platforms, *photos;
   g_autoptr(GString) meta = g_string_new (NULL);
   g_autoptr(GString) photo_text = g_string_new (NULL);
+  const char *hash = post != NULL ? json_object_get_string_member (post, "content_hash") : NULL;
 
-  self->selected = post;
+  /* The same version listed again (another post changed): the head's
+   * comment and chosen time stay as they are. */
+  if (post != NULL && self->selected != NULL &&
+      json_object_get_int_member (post, "id") == json_object_get_int_member (self->selected, "id") &&
+      g_strcmp0 (hash, self->shown_hash) == 0)
+    {
+      g_clear_pointer (&self->selected, json_object_unref);
+      self->selected = json_object_ref (post);
+      update_actions (self);
+      return;
+    }
+
+  g_clear_pointer (&self->selected, json_object_unref);
+  g_clear_pointer (&self->shown_hash, g_free);
+  if (post != NULL)
+    {
+      self->selected = json_object_ref (post);
+      self->shown_hash = g_strdup (hash);
+    }
   show_photos (self, post, post != NULL ? json_object_get_array_member (post, "photos") : NULL);
   if (post == NULL)
     {
@@ -205,6 +312,7 @@ show_post (CsReviewWindow *self,
     g_string_truncate (photo_text, photo_text->len - 1);
   gtk_label_set_text (self->photos_label, photo_text->len > 0 ? photo_text->str : _("No photos"));
   gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
+  reset_schedule (self);
   gtk_stack_set_visible_child_name (self->detail_stack, "post");
   update_actions (self);
 }
@@ -214,23 +322,114 @@ row_selected_cb (CsReviewWindow *self,
                  GtkListBoxRow  *row)
 {
   gint64 id = row != NULL ? GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "post-id")) : 0;
+  JsonObject *post = id != 0 ? find_post (self, id) : NULL;
 
-  for (guint i = 0; self->posts != NULL && i < json_array_get_length (self->posts); i++)
-    {
-      JsonObject *post = json_array_get_object_element (self->posts, i);
-
-      if (json_object_get_int_member (post, "id") == id)
-        {
-          show_post (self, post);
-          return;
-        }
-    }
-  show_post (self, NULL);
+  /* Rows go and come back while the list is rebuilt; what is shown is
+   * settled once it is. */
+  if (self->rebuilding)
+    return;
+  show_post (self, post != NULL && g_strcmp0 (post_state (post), "pending") == 0 ? post : NULL);
 }
 
 static void
 comment_changed_cb (CsReviewWindow *self)
 {
+  update_actions (self);
+}
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static void
+rebuild (CsReviewWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 keep = self->selected != NULL ? json_object_get_int_member (self->selected, "id") : 0;
+  guint n_pending = 0, n_scheduled = 0, n_published = 0;
+  gboolean failed = FALSE;
+  GtkWidget *child;
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GString) pending = g_string_new (NULL);
+  gboolean same_pending;
+
+  /* Most changes are deliveries moving on: the waiting list is left as it
+   * is then, so that the head's place and focus in it stay. */
+  for (guint i = 0; self->posts != NULL && i < self->posts->len; i++)
+    {
+      JsonObject *post = g_ptr_array_index (self->posts, i);
+
+      if (strcmp (post_state (post), "pending") == 0)
+        g_string_append_printf (pending, "%" G_GINT64_FORMAT ":%s:%s\n", json_object_get_int_member (post, "id"),
+                                json_object_get_string_member (post, "content_hash"),
+                                json_object_get_string_member (post, "text"));
+    }
+  same_pending = g_strcmp0 (pending->str, self->pending_key) == 0;
+  g_free (self->pending_key);
+  self->pending_key = g_string_free (g_steal_pointer (&pending), FALSE);
+
+  self->rebuilding = TRUE;
+  if (!same_pending)
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->post_list))) != NULL)
+      gtk_list_box_remove (self->post_list, child);
+  clear_box (self->scheduled_box);
+  clear_box (self->published_box);
+
+  for (guint i = 0; self->posts != NULL && i < self->posts->len; i++)
+    {
+      JsonObject *post = g_ptr_array_index (self->posts, i);
+      const char *state = post_state (post);
+      g_autofree char *from = g_strdup_printf (_("From %s"), json_object_get_string_member (post, "author"));
+
+      if (strcmp (state, "pending") == 0)
+        {
+          if (!same_pending)
+            gtk_list_box_append (self->post_list, post_row (post));
+          n_pending++;
+        }
+      else if (strcmp (state, "approved") == 0)
+        {
+          gtk_box_append (self->scheduled_box, cs_post_status_new_group (post, from, "review.retry"));
+          failed = failed || cs_post_status_has_failed (post);
+          n_scheduled++;
+        }
+      else if (strcmp (state, "published") == 0 && n_published < MAX_PUBLISHED_SHOWN)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (json_object_get_int_member (post, "updated_at"));
+          g_autofree char *words = cs_post_status_format_time (when, now, FALSE);
+          /* Translators: "From Sam · published today at 10:02". */
+          g_autofree char *description = g_strdup_printf (_("From %s · published %s"),
+                                                          json_object_get_string_member (post, "author"), words);
+
+          gtk_box_append (self->published_box, cs_post_status_new_group (post, description, NULL));
+          n_published++;
+        }
+    }
+  self->rebuilding = FALSE;
+
+  if (same_pending && keep != 0 && find_post (self, keep) != NULL)
+    show_post (self, find_post (self, keep));
+  else if (keep == 0 || !cs_review_window_select_post (self, keep))
+    {
+      GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->post_list, 0);
+
+      if (first != NULL)
+        gtk_list_box_select_row (self->post_list, first);
+      else
+        show_post (self, NULL);
+    }
+
+  gtk_stack_set_visible_child_name (self->scheduled_stack, n_scheduled > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->published_stack, n_published > 0 ? "list" : "empty");
+  adw_view_stack_page_set_badge_number (self->waiting_page, n_pending);
+  adw_view_stack_page_set_needs_attention (self->scheduled_page, failed);
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting", "%u waiting", n_pending), n_pending);
+  adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
   update_actions (self);
 }
 
@@ -242,9 +441,6 @@ listed_cb (GObject      *source,
   g_autoptr(CsReviewWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) posts = cs_queue_client_list_finish (CS_QUEUE_CLIENT (source), result, &error);
-  gint64 keep = self->selected != NULL ? json_object_get_int_member (self->selected, "id") : 0;
-  GtkWidget *child;
-  g_autofree char *subtitle = NULL;
 
   self->busy--;
   if (posts == NULL)
@@ -255,29 +451,11 @@ listed_cb (GObject      *source,
       return;
     }
 
-  self->selected = NULL;
-  g_clear_pointer (&self->posts, json_array_unref);
-  self->posts = g_steal_pointer (&posts);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->post_list))) != NULL)
-    gtk_list_box_remove (self->post_list, child);
-  for (guint i = 0; i < json_array_get_length (self->posts); i++)
-    gtk_list_box_append (self->post_list, post_row (json_array_get_object_element (self->posts, i)));
-
-  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting", "%u waiting",
-                                           json_array_get_length (self->posts)),
-                              json_array_get_length (self->posts));
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-
-  if (keep == 0 || !cs_review_window_select_post (self, keep))
-    {
-      GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->post_list, 0);
-
-      if (first != NULL)
-        gtk_list_box_select_row (self->post_list, first);
-      else
-        show_post (self, NULL);
-    }
-  update_actions (self);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  self->posts = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < json_array_get_length (posts); i++)
+    g_ptr_array_add (self->posts, json_object_ref (json_array_get_object_element (posts, i)));
+  rebuild (self);
 }
 
 static void
@@ -285,7 +463,23 @@ refresh (CsReviewWindow *self)
 {
   self->busy++;
   update_actions (self);
-  cs_queue_client_list_async (self->client, "pending", self->cancellable, listed_cb, g_object_ref (self));
+  /* Every state: the head follows approved posts until they are out. */
+  cs_queue_client_list_async (self->client, NULL, self->cancellable, listed_cb, g_object_ref (self));
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  CsReviewWindow *self = user_data;
+
+  for (guint i = 0; self->posts != NULL && i < self->posts->len; i++)
+    if (strcmp (post_state (g_ptr_array_index (self->posts, i)), "approved") == 0)
+      {
+        if (self->busy == 0)
+          refresh (self);
+        break;
+      }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -297,6 +491,8 @@ decided_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) findings = NULL;
   g_autoptr(JsonObject) post = cs_queue_client_decide_finish (CS_QUEUE_CLIENT (source), result, &findings, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 scheduled;
 
   self->busy--;
   if (post == NULL)
@@ -307,9 +503,21 @@ decided_cb (GObject      *source,
       return;
     }
 
-  toast (self, g_strcmp0 (json_object_get_string_member (post, "state"), "approved") == 0
-               ? _("Approved") : _("Rejected; the author sees your comment"));
-  refresh (self);
+  scheduled = cs_post_status_get_scheduled (post);
+  if (g_strcmp0 (post_state (post), "rejected") == 0)
+    toast (self, _("Rejected; the author sees your comment"));
+  else if (scheduled > g_date_time_to_unix (now) + 60)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (scheduled);
+      g_autofree char *words = cs_post_status_format_time (when, now, FALSE);
+      g_autofree char *message = g_strdup_printf (_("Approved and scheduled for %s"), words);
+
+      toast (self, message);
+    }
+  else
+    toast (self, _("Approved; publishing now"));
+  cs_post_status_upsert (self->posts, post);
+  rebuild (self);
 }
 
 static void
@@ -317,17 +525,36 @@ decide (CsReviewWindow *self,
         const char     *verb)
 {
   g_autofree char *comment = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->comment_entry)));
+  gint64 id;
 
   if (self->selected == NULL || self->busy > 0)
     return;
   g_strstrip (comment);
-  self->busy++;
+  id = json_object_get_int_member (self->selected, "id");
+
+  if (g_strcmp0 (verb, "approve") == 0)
+    {
+      gboolean scheduling = gtk_check_button_get_active (self->schedule_check);
+
+      /* The time may have passed while the window stood open. */
+      if (scheduling && !schedule_is_valid (self))
+        {
+          schedule_changed_cb (self);
+          toast (self, _("That publishing time has already passed. Pick a later one, or publish now."));
+          return;
+        }
+      self->busy++;
+      cs_queue_client_approve_async (self->client, id, json_object_get_string_member (self->selected, "content_hash"),
+                                     comment[0] != '\0' ? comment : NULL, scheduling ? self->publish_at : NULL,
+                                     self->cancellable, decided_cb, g_object_ref (self));
+    }
+  else
+    {
+      self->busy++;
+      cs_queue_client_decide_async (self->client, id, verb, NULL, comment[0] != '\0' ? comment : NULL,
+                                    self->cancellable, decided_cb, g_object_ref (self));
+    }
   update_actions (self);
-  cs_queue_client_decide_async (self->client, json_object_get_int_member (self->selected, "id"), verb,
-                                g_strcmp0 (verb, "approve") == 0
-                                ? json_object_get_string_member (self->selected, "content_hash") : NULL,
-                                comment[0] != '\0' ? comment : NULL,
-                                self->cancellable, decided_cb, g_object_ref (self));
 }
 
 static void
@@ -347,6 +574,46 @@ reject_action (GtkWidget  *widget,
 }
 
 static void
+retried_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CsReviewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) post = cs_queue_client_decide_finish (CS_QUEUE_CLIENT (source), result, NULL, &error);
+
+  self->busy--;
+  if (post == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      update_actions (self);
+      return;
+    }
+  cs_post_status_upsert (self->posts, post);
+  rebuild (self);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CsReviewWindow *self = CS_REVIEW_WINDOW (widget);
+  gint64 id;
+  const char *platform;
+  g_autofree char *message = NULL;
+
+  g_variant_get (parameter, "(x&s)", &id, &platform);
+  message = g_strdup_printf (_("Trying %s again…"), cs_post_status_platform_name (platform));
+  toast (self, message);
+  self->busy++;
+  update_actions (self);
+  cs_queue_client_retry_delivery_async (self->client, id, platform, self->cancellable, retried_cb,
+                                        g_object_ref (self));
+}
+
+static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -358,7 +625,11 @@ static void
 post_changed_cb (CsReviewWindow *self,
                  JsonObject     *post)
 {
-  refresh (self);
+  /* Before the first list arrives, that list will have it too. */
+  if (self->posts == NULL)
+    return;
+  cs_post_status_upsert (self->posts, post);
+  rebuild (self);
 }
 
 static void
@@ -367,6 +638,7 @@ cs_review_window_dispose (GObject *object)
   CsReviewWindow *self = CS_REVIEW_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   if (self->photos_cancellable != NULL)
     g_cancellable_cancel (self->photos_cancellable);
   g_clear_object (&self->photos_cancellable);
@@ -374,8 +646,11 @@ cs_review_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
-  self->selected = NULL;
-  g_clear_pointer (&self->posts, json_array_unref);
+  g_clear_pointer (&self->selected, json_object_unref);
+  g_clear_pointer (&self->shown_hash, g_free);
+  g_clear_pointer (&self->pending_key, g_free);
+  g_clear_pointer (&self->publish_at, g_date_time_unref);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cs_review_window_parent_class)->dispose (object);
 }
@@ -391,6 +666,13 @@ cs_review_window_class_init (CsReviewWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/countersign/Countersign/ui/review-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, waiting_page);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, scheduled_page);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, scheduled_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, scheduled_box);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, published_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, published_box);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, post_list);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, meta_label);
@@ -398,11 +680,22 @@ cs_review_window_class_init (CsReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, photos_label);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, photos_box);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, comment_entry);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, now_check);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, schedule_check);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, schedule_button);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, calendar);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, schedule_error);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, comment_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, schedule_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, schedule_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, spin_output_cb);
 
   gtk_widget_class_install_action (widget_class, "review.approve", NULL, approve_action);
   gtk_widget_class_install_action (widget_class, "review.reject", NULL, reject_action);
+  gtk_widget_class_install_action (widget_class, "review.retry", "(xs)", retry_action);
   gtk_widget_class_install_action (widget_class, "review.refresh", NULL, refresh_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "review.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
@@ -413,6 +706,8 @@ cs_review_window_init (CsReviewWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  reset_schedule (self);
+  self->tick_source = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
 }
 
 CsReviewWindow *
@@ -447,7 +742,12 @@ cs_review_window_get_n_photos_shown (CsReviewWindow *self)
 guint
 cs_review_window_get_n_posts (CsReviewWindow *self)
 {
-  return self->posts != NULL ? json_array_get_length (self->posts) : 0;
+  guint n = 0;
+
+  for (guint i = 0; self->posts != NULL && i < self->posts->len; i++)
+    if (strcmp (post_state (g_ptr_array_index (self->posts, i)), "pending") == 0)
+      n++;
+  return n;
 }
 
 gboolean

@@ -1,4 +1,4 @@
-/* cs-review-window.h: the headteacher's queue of posts waiting for approval
+/* cs-review-window.h: the headteacher's queue of posts: waiting, on their way, published
  *
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,11 +16,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CsReviewWindow, cs_review_window, CS, REVIEW_WINDOW, AdwWindow)
 
-/* Lists the pending posts @client (a head's) may see, live. */
+/* Lists the posts @client (a head's) may see, live: those waiting for
+ * approval, those approved and on their way, and those published. */
 CsReviewWindow *cs_review_window_new          (GtkApplication *application,
                                                CsQueueClient  *client);
 
-/* For tests: the posts shown (JsonObject), and whether a request runs. */
+/* For tests: the posts waiting for approval, and whether a request runs. */
 guint           cs_review_window_get_n_posts  (CsReviewWindow *self);
 gboolean        cs_review_window_is_busy      (CsReviewWindow *self);
 /* For tests: photos of the shown post fetched and shown. */

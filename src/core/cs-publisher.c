@@ -123,8 +123,8 @@ cs_json_get_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static const char *
-display_name (const char *name)
+const char *
+cs_publisher_display_name (const char *name)
 {
   static const struct { const char *name, *display; } names[] = {
     { "mastodon", "Mastodon" },
@@ -419,7 +419,7 @@ cs_publisher_send (CsPublisher   *self,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) reply = NULL;
-  const char *platform = display_name (priv->name);
+  const char *platform = cs_publisher_display_name (priv->name);
   guint status;
 
   g_return_val_if_fail (CS_IS_PUBLISHER (self), NULL);

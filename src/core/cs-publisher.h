@@ -111,6 +111,10 @@ struct _CsPublisherClass
                               JsonNode      *body);
 };
 
+/* How people call destination @name ("x" is "X", "export" is "The export
+ * folder"); @name itself when unknown. */
+const char   *cs_publisher_display_name (const char    *name);
+
 /* "mastodon", "bluesky", "x", "facebook" or "export". */
 const char   *cs_publisher_get_name     (CsPublisher   *self);
 const char   *cs_publisher_get_base_url (CsPublisher   *self);

@@ -155,4 +155,14 @@ JsonObject *cs_queue_client_login_finish   (CsQueueClient       *self,
  * emitted on the main context for each new or changed post. */
 void        cs_queue_client_listen         (CsQueueClient       *self);
 
+/* The account the token belongs to: {"name", "role" ("staff", "head" or
+ * "admin"), "school"}. */
+void        cs_queue_client_get_me_async   (CsQueueClient       *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+JsonObject *cs_queue_client_get_me_finish  (CsQueueClient       *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
 G_END_DECLS

@@ -34,6 +34,7 @@ typedef struct
 {
   char *staff;
   char *head;
+  char *admin;  /* NULL when one could not be added to an older queue */
 } Tokens;
 
 static void
@@ -41,6 +42,7 @@ tokens_free (Tokens *tokens)
 {
   g_free (tokens->staff);
   g_free (tokens->head);
+  g_free (tokens->admin);
   g_free (tokens);
 }
 
@@ -60,6 +62,7 @@ struct _CsQueueConnection
   char             *url;
   CsQueueClient    *staff;        /* remote: the one client */
   CsQueueClient    *head;         /* local only */
+  CsQueueClient    *admin;        /* local only, and NULL when the queue has no administrator */
   CsOutbox         *outbox;
   GCancellable     *cancellable;  /* the child's pipes and waits; cancelled in dispose */
 
@@ -146,6 +149,7 @@ cs_queue_connection_dispose (GObject *object)
   g_clear_object (&self->outbox);
   g_clear_object (&self->staff);
   g_clear_object (&self->head);
+  g_clear_object (&self->admin);
 
   G_OBJECT_CLASS (cs_queue_connection_parent_class)->dispose (object);
 }
@@ -251,6 +255,8 @@ load_tokens (const char *path)
   object = json_node_get_object (root);
   tokens->staff = g_strdup (json_object_get_string_member_with_default (object, "staff", NULL));
   tokens->head = g_strdup (json_object_get_string_member_with_default (object, "head", NULL));
+  /* Queues set up before there was an administrator have none yet. */
+  tokens->admin = g_strdup (json_object_get_string_member_with_default (object, "admin", NULL));
   if (tokens->staff == NULL || tokens->head == NULL)
     return NULL;
   return g_steal_pointer (&tokens);
@@ -275,6 +281,11 @@ save_tokens (const char    *path,
   json_builder_add_string_value (builder, tokens->staff);
   json_builder_set_member_name (builder, "head");
   json_builder_add_string_value (builder, tokens->head);
+  if (tokens->admin != NULL)
+    {
+      json_builder_set_member_name (builder, "admin");
+      json_builder_add_string_value (builder, tokens->admin);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = json_to_string (root, TRUE);
@@ -422,11 +433,35 @@ prepare_thread (GTask        *task,
                                      cancellable, &error)) == NULL ||
           (tokens->head = add_user (prepare->executable, prepare->queue_dir, "head", "head",
                                     cancellable, &error)) == NULL ||
+          (tokens->admin = add_user (prepare->executable, prepare->queue_dir, "admin", "admin",
+                                     cancellable, &error)) == NULL ||
           !save_tokens (tokens_path, tokens, &error))
         {
           g_task_return_error (task, error);
           return;
         }
+    }
+  else if (tokens->admin == NULL)
+    {
+      /* A queue made by an older Countersign gets its administrator now.
+       * Without one only the accounts cannot be set up, so a failure here
+       * is logged and the queue opens all the same. */
+      /* The name may be taken by one whose token was lost: tokens are
+       * shown once, so that account is out of reach and another is made. */
+      for (guint i = 1; tokens->admin == NULL && i <= 5; i++)
+        {
+          g_autofree char *name = i == 1 ? g_strdup ("admin") : g_strdup_printf ("admin-%u", i);
+
+          g_clear_error (&error);
+          tokens->admin = add_user (prepare->executable, prepare->queue_dir, "admin", name, cancellable, &error);
+        }
+      if (tokens->admin == NULL)
+        g_message ("The approval queue on this computer has no administrator, so its accounts "
+                   "cannot be set up: %s", error->message);
+      else if (!save_tokens (tokens_path, tokens, &error))
+        g_message ("The administrator of the approval queue on this computer will be lost when "
+                   "Countersign closes: %s", error->message);
+      g_clear_error (&error);
     }
   g_task_return_pointer (task, g_steal_pointer (&tokens), (GDestroyNotify) tokens_free);
 }
@@ -535,6 +570,8 @@ child_ready (CsQueueConnection *self,
       self->url = g_strdup_printf ("http://127.0.0.1:%u/", self->port);
       self->staff = cs_queue_client_new (self->url, self->tokens->staff);
       self->head = cs_queue_client_new (self->url, self->tokens->head);
+      if (self->tokens->admin != NULL)
+        self->admin = cs_queue_client_new (self->url, self->tokens->admin);
       self->outbox = cs_outbox_new (outbox_dir, self->staff);
       g_clear_pointer (&self->tokens, tokens_free);
       g_task_return_boolean (task, TRUE);
@@ -844,4 +881,14 @@ cs_queue_connection_get_local_pid (CsQueueConnection *self)
   g_return_val_if_fail (CS_IS_QUEUE_CONNECTION (self), NULL);
 
   return self->child != NULL ? g_subprocess_get_identifier (self->child) : NULL;
+}
+
+CsQueueClient *
+cs_queue_connection_get_admin_client (CsQueueConnection *self)
+{
+  g_return_val_if_fail (CS_IS_QUEUE_CONNECTION (self), NULL);
+
+  if (self->admin != NULL)
+    return self->admin;
+  return self->head != NULL ? self->head : self->staff;
 }

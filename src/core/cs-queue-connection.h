@@ -5,8 +5,10 @@
  *
  * With no server set, the queue runs on this computer: countersign-queue
  * is started as a child process on 127.0.0.1 with its own database, set
- * up on first use with one office account and one head's account, so
- * that one person can try the whole flow, submitting and approving. With
+ * up on first use with one office account, one head's account and one
+ * administrator's account, so that one person can try the whole flow:
+ * setting up where posts go, submitting and approving. (The queue lets no
+ * one account do all three, so the person at this computer holds three.) With
  * a server set, the client signs in with the token kept for it.
  */
 
@@ -61,6 +63,11 @@ gboolean           cs_queue_connection_is_local       (CsQueueConnection   *self
  * NULL until opened. */
 CsQueueClient     *cs_queue_connection_get_client     (CsQueueConnection   *self,
                                                        gboolean             as_head);
+/* The client for the school's settings, such as the accounts posts are
+ * published to: the queue on this computer's administrator account (its
+ * head's, on a queue whose administrator could not be added); a server's
+ * one client, whatever that account may do. NULL until opened. */
+CsQueueClient     *cs_queue_connection_get_admin_client (CsQueueConnection   *self);
 /* Submissions go through this, as the office account. NULL until opened. */
 CsOutbox          *cs_queue_connection_get_outbox     (CsQueueConnection   *self);
 /* "http://127.0.0.1:PORT/" for the queue on this computer. */

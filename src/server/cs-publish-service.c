@@ -236,8 +236,12 @@ get_publisher (CsPublishService  *self,
     {
       if (g_error_matches (local_error, CS_QUEUE_STORE_ERROR, CS_QUEUE_STORE_ERROR_NOT_FOUND))
         g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP,
-                     "The school has no %s account set up, so the post could not go there. Ask whoever looks "
-                     "after the school's accounts to add it, then retry.", delivery->platform);
+                     g_str_equal (delivery->platform, "export")
+                     ? "The school has no export folder set up, so the post could not go there. Ask whoever "
+                       "looks after the school's accounts to add it, then retry."
+                     : "The school has no %s account set up, so the post could not go there. Ask whoever looks "
+                       "after the school's accounts to add it, then retry.",
+                     cs_publisher_display_name (delivery->platform));
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
