@@ -194,6 +194,45 @@ test_decisions (Fixture       *f,
   g_assert_cmpstr (cs_api_member (author_view, "comment"), ==, "Say which class, please.");
 }
 
+/* What the head sees beside a post: today's findings, the tagged pupils
+ * with their consent, and the post's history. */
+static void
+test_review_details (Fixture       *f,
+                     gconstpointer  data)
+{
+  gint64 id = cs_api_submit_text (f, f->staff, "Year 3 had a wonderfull trip to the castle today.");
+  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/review", id);
+  g_autoptr(CsApiReply) head = cs_api_request (f, "GET", path, f->head, NULL);
+  g_autoptr(CsApiReply) author = cs_api_request (f, "GET", path, f->staff, NULL);
+  g_autoptr(CsApiReply) colleague = cs_api_request (f, "GET", path, f->staff2, NULL);
+  g_autoptr(CsApiReply) stranger = cs_api_request (f, "GET", path, f->other, NULL);
+  JsonObject *review;
+  JsonArray *findings, *history;
+  gboolean spelling = FALSE;
+
+  g_assert_cmpuint (head->status, ==, 200);
+  g_assert_cmpuint (author->status, ==, 200);
+  g_assert_cmpuint (colleague->status, ==, 403);
+  g_assert_cmpuint (stranger->status, ==, 403);
+
+  review = json_node_get_object (head->json);
+  findings = json_object_get_array_member (review, "findings");
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *finding = json_array_get_object_element (findings, i);
+
+      if (g_strcmp0 (json_object_get_string_member (finding, "rule"), "spelling") == 0)
+        spelling = TRUE;
+    }
+  g_assert_true (spelling);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (review, "pupils")), ==, 0);
+  history = json_object_get_array_member (review, "history");
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "action"), ==,
+                   "submitted");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "actor"), ==, "sam");
+}
+
 static void
 test_consent_withdrawn (Fixture       *f,
                         gconstpointer  data)
@@ -241,6 +280,23 @@ test_consent_withdrawn (Fixture       *f,
   g_assert_cmpstr (cs_api_member (blocked, "error"), ==, "policy");
   g_assert_nonnull (strstr (g_bytes_get_data (blocked->body, NULL), "photo-consent"));
   g_assert_cmpuint (cs_api_count_posts (f, f->head, "?state=pending"), ==, 1);
+
+  /* The head sees who is tagged, and that Poppy may no longer be shown. */
+  {
+    g_autofree char *review_path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/review", id);
+    g_autoptr(CsApiReply) review = cs_api_request (f, "GET", review_path, f->head, NULL);
+    JsonArray *pupils;
+    JsonObject *poppy;
+
+    g_assert_cmpuint (review->status, ==, 200);
+    pupils = json_object_get_array_member (json_node_get_object (review->json), "pupils");
+    g_assert_cmpuint (json_array_get_length (pupils), ==, 1);
+    poppy = json_array_get_object_element (pupils, 0);
+    g_assert_cmpstr (json_object_get_string_member (poppy, "id"), ==, "P001");
+    g_assert_cmpstr (json_object_get_string_member (poppy, "name"), ==, "Poppy Whitlow");
+    g_assert_cmpstr (json_object_get_string_member (poppy, "photo_consent"), ==, "no");
+    g_assert_false (json_object_get_boolean_member (poppy, "may_be_pictured"));
+  }
 }
 
 static void
@@ -680,6 +736,7 @@ main (int   argc,
   ADD ("/server/roles/forbidden", test_roles);
   ADD ("/server/posts/approve-reject-withdraw", test_decisions);
   ADD ("/server/photos/consent-checked-again-at-approval", test_consent_withdrawn);
+  ADD ("/server/posts/review-details", test_review_details);
   ADD ("/server/photos/clear-faces-refused", test_photo_faces);
   ADD ("/server/limits/bad-requests", test_bad_requests);
   ADD ("/server/limits/rate", test_rate_limit);

@@ -715,6 +715,27 @@ cs_queue_client_retry_delivery_async (CsQueueClient       *self,
         user_data);
 }
 
+void
+cs_queue_client_get_review_async (CsQueueClient       *self,
+                                  gint64               post,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/review", post);
+
+  g_return_if_fail (CS_IS_QUEUE_CLIENT (self));
+  send (self, new_message (self, "GET", path), cs_queue_client_get_review_async, cancellable, callback, user_data);
+}
+
+JsonObject *
+cs_queue_client_get_review_finish (CsQueueClient  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  return finish_object (self, result, NULL, error);
+}
+
 /* Accounts */
 
 void

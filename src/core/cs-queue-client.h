@@ -138,6 +138,17 @@ JsonArray  *cs_queue_client_accounts_finish      (CsQueueClient       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* What a head needs beside post @post to decide: {"findings", "pupils"
+ * (tagged, with today's consent), "history" (its audit entries)}. */
+void        cs_queue_client_get_review_async  (CsQueueClient       *self,
+                                               gint64               post,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+JsonObject *cs_queue_client_get_review_finish (CsQueueClient       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* Signs in; on success the client uses the new token (also in the reply's
  * "token", for the caller to keep in the keyring). */
 void        cs_queue_client_login_async    (CsQueueClient       *self,

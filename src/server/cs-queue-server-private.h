@@ -86,4 +86,14 @@ gboolean      cs_queue_server_route_publishing (CsQueueServer     *self,
                                                 guint              n,
                                                 gint64             id);
 
+/* GET /posts/N/review (cs-queue-server-review.c); FALSE when @parts is
+ * not that. */
+gboolean      cs_queue_server_route_review    (CsQueueServer      *self,
+                                               SoupServerMessage  *msg,
+                                               CsQueueUser        *user,
+                                               const char         *method,
+                                               char              **parts,
+                                               guint               n,
+                                               gint64              id);
+
 G_END_DECLS

@@ -1144,7 +1144,8 @@ handler_cb (SoupServer        *server,
       node = json_builder_get_root (out);
       cs_queue_server_reply_node (msg, SOUP_STATUS_OK, node);
     }
-  else if (!cs_queue_server_route_publishing (self, msg, user, method, parts, n, id))
+  else if (!cs_queue_server_route_publishing (self, msg, user, method, parts, n, id) &&
+           !cs_queue_server_route_review (self, msg, user, method, parts, n, id))
     cs_queue_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "There is no such request in the approval queue's API.");
 }
 

@@ -187,6 +187,7 @@ static const char sqlite_schema[] =
   "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
   /* The log only grows: the database itself refuses edits and deletions,
    * and the hash chain shows any made behind its back. */
+  "CREATE INDEX IF NOT EXISTS audit_by_post ON audit (post, seq);"
   "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
   "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
@@ -229,6 +230,7 @@ static const char postgres_schema[] =
   "  seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, school TEXT NOT NULL,"
   "  actor TEXT NOT NULL, action TEXT NOT NULL, post BIGINT, detail TEXT NOT NULL,"
   "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS audit_by_post ON audit (post, seq);"
   "CREATE OR REPLACE FUNCTION cs_audit_append_only () RETURNS trigger AS $$"
   "  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql;"
   "CREATE OR REPLACE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit"
@@ -1084,23 +1086,10 @@ cs_queue_store_transition (CsQueueStore       *self,
   return cs_queue_store_commit (self, ok, error);
 }
 
-JsonArray *
-cs_queue_store_list_audit (CsQueueStore  *self,
-                           const char    *school,
-                           GError       **error)
+static JsonArray *
+audit_to_json (CsDbRows *rows)
 {
-  g_autoptr(CsDbRows) rows = NULL;
-  g_autoptr(JsonArray) entries = json_array_new ();
-
-  g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
-
-  g_mutex_lock (&self->lock);
-  rows = cs_queue_store_query (self, "SELECT seq, at, school, actor, action, post, detail, prev_hash, hash "
-                      "FROM audit WHERE CAST (?1 AS TEXT) IS NULL OR school = CAST (?1 AS TEXT) ORDER BY seq",
-                (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_END }, "read the audit log", error);
-  g_mutex_unlock (&self->lock);
-  if (rows == NULL)
-    return NULL;
+  JsonArray *entries = json_array_new ();
 
   for (guint r = 0; r < cs_db_rows_count (rows); r++)
     {
@@ -1120,8 +1109,42 @@ cs_queue_store_list_audit (CsQueueStore  *self,
       json_object_set_string_member (entry, "hash", cs_db_rows_text (rows, r, 8));
       json_array_add_object_element (entries, entry);
     }
+  return entries;
+}
 
-  return g_steal_pointer (&entries);
+#define AUDIT_COLUMNS "seq, at, school, actor, action, post, detail, prev_hash, hash FROM audit"
+
+JsonArray *
+cs_queue_store_list_audit (CsQueueStore  *self,
+                           const char    *school,
+                           GError       **error)
+{
+  g_autoptr(CsDbRows) rows = NULL;
+
+  g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  rows = cs_queue_store_query (self, "SELECT " AUDIT_COLUMNS " WHERE CAST (?1 AS TEXT) IS NULL "
+                                     "OR school = CAST (?1 AS TEXT) ORDER BY seq",
+                               (CsDbValue[]) { CS_DB_P_TEXT (school), CS_DB_P_END }, "read the audit log", error);
+  g_mutex_unlock (&self->lock);
+  return rows != NULL ? audit_to_json (rows) : NULL;
+}
+
+JsonArray *
+cs_queue_store_list_post_history (CsQueueStore  *self,
+                                  gint64         post,
+                                  GError       **error)
+{
+  g_autoptr(CsDbRows) rows = NULL;
+
+  g_return_val_if_fail (CS_IS_QUEUE_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  rows = cs_queue_store_query (self, "SELECT " AUDIT_COLUMNS " WHERE post = ? ORDER BY seq",
+                               (CsDbValue[]) { CS_DB_P_INT (post), CS_DB_P_END }, "read the post's history", error);
+  g_mutex_unlock (&self->lock);
+  return rows != NULL ? audit_to_json (rows) : NULL;
 }
 
 static void

@@ -307,6 +307,10 @@ gint64        cs_queue_store_next_due      (CsQueueStore       *self);
 JsonArray    *cs_queue_store_list_audit    (CsQueueStore  *self,
                                             const char    *school,
                                             GError       **error);
+/* The entries about post @post, oldest first: its story. */
+JsonArray    *cs_queue_store_list_post_history (CsQueueStore *self,
+                                                gint64        post,
+                                                GError      **error);
 /* @entries as CSV for a data protection officer's spreadsheet: a header,
  * then one CRLF line each, times in ISO 8601 UTC. */
 char         *cs_audit_to_csv              (JsonArray     *entries);
