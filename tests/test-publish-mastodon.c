@@ -11,11 +11,13 @@
 #include "cs-image.h"
 #include "cs-platform.h"
 #include "cs-test-platform.h"
+#include "cs-url.h"
 
 #include <string.h>
 
 #define TOKEN "school-token-5Fq2"
 #define STATUS_URL "https://mastodon.example/@oakfield"
+#define ACCOUNT_ID "108200"
 
 /* The stand-in instance */
 
@@ -323,6 +325,112 @@ get_media (FakeMastodon        *fake,
     reply_node (msg, status, json);
 }
 
+/* A status's text as Mastodon gives it back: HTML paragraphs and line
+ * breaks, characters escaped, each link an anchor that shows it without
+ * its scheme and cut after 30 characters. */
+static char *
+content_html (const char *text)
+{
+  g_autoptr(GString) html = g_string_new ("<p>");
+  gsize len = strlen (text);
+  gsize pos = 0, start, end;
+
+  while (pos < len)
+    {
+      g_autofree char *plain = NULL;
+      g_autofree char *escaped = NULL;
+      gboolean link = cs_url_find_next (text, len, pos, &start, &end);
+
+      plain = g_strndup (text + pos, (link ? start : len) - pos);
+      escaped = g_markup_escape_text (plain, -1);
+      g_string_append (html, escaped);
+      if (!link)
+        break;
+      {
+        g_autofree char *href = g_strndup (text + start, end - start);
+        const char *shown = strstr (href, "://") != NULL ? strstr (href, "://") + 3 : href;
+        gsize scheme = shown - href;
+        gsize cut = MIN (strlen (shown), 30);
+
+        g_string_append_printf (html, "<a href=\"%s\" rel=\"nofollow noopener\" target=\"_blank\">"
+                                "<span class=\"invisible\">%.*s</span><span class=\"ellipsis\">%.*s</span>"
+                                "<span class=\"invisible\">%s</span></a>",
+                                href, (int) scheme, href, (int) cut, shown, shown + cut);
+      }
+      pos = end;
+    }
+  /* Rails escapes the apostrophe by number. */
+  g_string_replace (html, "&apos;", "&#39;", 0);
+  g_string_replace (html, "\n\n", "</p><p>", 0);
+  g_string_replace (html, "\n", "<br />", 0);
+  g_string_append (html, "</p>");
+  return g_string_free (g_steal_pointer (&html), FALSE);
+}
+
+/* Makes a status with the fake's lock held; returns it as JSON. */
+static char *
+make_status_locked (FakeMastodon *fake,
+                    const char   *text,
+                    const char   *visibility,
+                    JsonArray    *media_ids)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *id = g_strdup_printf ("%u", fake->next_id++);
+  g_autofree char *url = g_strdup_printf (STATUS_URL "/%s", id);
+  g_autofree char *content = content_html (text != NULL ? text : "");
+  char *json;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, "2026-03-02T10:15:00.000Z");
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "visibility");
+  json_builder_add_string_value (builder, visibility != NULL ? visibility : "public");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_set_member_name (builder, "media_attachments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; media_ids != NULL && i < json_array_get_length (media_ids); i++)
+    json_builder_add_value (builder, media_json (find_media (fake, json_array_get_string_element (media_ids, i))));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  g_ptr_array_add (fake->statuses, g_strdup (json));
+  return json;
+}
+
+/* A status an earlier attempt made, whose Idempotency-Key the instance
+ * has since forgotten, with photos described by @alts (may be NULL). */
+static void
+fake_seed_status (FakeMastodon      *fake,
+                  const char        *text,
+                  const char *const *alts)
+{
+  g_autoptr(JsonArray) media_ids = json_array_new ();
+  g_autofree char *json = NULL;
+
+  g_mutex_lock (&fake->lock);
+  for (guint i = 0; alts != NULL && alts[i] != NULL; i++)
+    {
+      Media *media = g_new0 (Media, 1);
+
+      media->id = g_strdup_printf ("%u", fake->next_id++);
+      media->description = g_strdup (alts[i]);
+      media->filename = g_strdup ("photo.jpg");
+      media->content_type = g_strdup ("image/jpeg");
+      media->file = g_bytes_new_static ("\xFF\xD8\xFF\xD9", 4);
+      g_ptr_array_add (fake->media, media);
+      json_array_add_string_element (media_ids, media->id);
+    }
+  json = make_status_locked (fake, text, "public", media_ids);
+  g_mutex_unlock (&fake->lock);
+}
+
 /* POST /api/v1/statuses, de-duplicated by Idempotency-Key as Mastodon
  * does: a repeated key brings back the status made the first time. */
 static void
@@ -332,11 +440,7 @@ create_status (FakeMastodon        *fake,
 {
   const char *key = soup_message_headers_get_one (request->headers, "Idempotency-Key");
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *json = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *url = NULL;
   JsonObject *params;
   JsonArray *media_ids = NULL;
   const char *text, *visibility;
@@ -386,35 +490,36 @@ create_status (FakeMastodon        *fake,
       return;
     }
 
-  id = g_strdup_printf ("%u", fake->next_id++);
-  url = g_strdup_printf (STATUS_URL "/%s", id);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-  json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, "2026-03-02T10:15:00.000Z");
-  json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, url);
-  json_builder_set_member_name (builder, "visibility");
   visibility = cs_json_get_string (params, "visibility");
-  json_builder_add_string_value (builder, visibility != NULL ? visibility : "public");
-  json_builder_set_member_name (builder, "content");
-  json_builder_add_string_value (builder, text != NULL ? text : "");
-  json_builder_set_member_name (builder, "media_attachments");
-  json_builder_begin_array (builder);
-  for (guint i = 0; media_ids != NULL && i < json_array_get_length (media_ids); i++)
-    json_builder_add_value (builder, media_json (find_media (fake, json_array_get_string_element (media_ids, i))));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-
-  g_ptr_array_add (fake->statuses, g_strdup (json));
+  json = make_status_locked (fake, text, visibility, media_ids);
   if (key != NULL)
     g_hash_table_insert (fake->by_key, g_strdup (key), g_strdup (json));
   g_mutex_unlock (&fake->lock);
 
   cs_test_reply (msg, 200, json, NULL);
+}
+
+/* GET /api/v1/accounts/:id/statuses: the latest first, up to ?limit. */
+static void
+list_statuses (FakeMastodon        *fake,
+               SoupServerMessage   *msg,
+               const CsTestRequest *request)
+{
+  g_autoptr(GHashTable) query = request->query != NULL ? soup_form_decode (request->query) : NULL;
+  const char *limit_text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
+  guint limit = limit_text != NULL ? (guint) g_ascii_strtoull (limit_text, NULL, 10) : 20;
+  g_autoptr(GString) json = g_string_new ("[");
+
+  g_mutex_lock (&fake->lock);
+  for (guint i = fake->statuses->len; i > 0 && fake->statuses->len - i < limit; i--)
+    {
+      if (json->len > 1)
+        g_string_append_c (json, ',');
+      g_string_append (json, g_ptr_array_index (fake->statuses, i - 1));
+    }
+  g_mutex_unlock (&fake->lock);
+  g_string_append_c (json, ']');
+  cs_test_reply (msg, 200, json->str, NULL);
 }
 
 static void
@@ -450,6 +555,11 @@ mastodon_cb (CsTestPlatform      *platform,
     get_media (fake, msg, request);
   else if (g_str_equal (request->method, "POST") && g_str_equal (request->path, "/api/v1/statuses"))
     create_status (fake, msg, request);
+  else if (g_str_equal (request->method, "GET") && g_str_equal (request->path, "/api/v1/accounts/verify_credentials"))
+    cs_test_reply (msg, 200, "{\"id\":\"" ACCOUNT_ID "\",\"username\":\"oakfield\",\"acct\":\"oakfield\"}", NULL);
+  else if (g_str_equal (request->method, "GET") &&
+           g_str_equal (request->path, "/api/v1/accounts/" ACCOUNT_ID "/statuses"))
+    list_statuses (fake, msg, request);
   else
     cs_test_reply (msg, 404, "{\"error\":\"Record not found\"}", NULL);
 
@@ -618,7 +728,7 @@ test_uploads_then_posts (Fixture       *f,
   g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
   Saves saves = { f->platform, saved, seen };
   JsonObject *params;
-  const char *expected_saves[] = { "media-0@1", "media-1@2", "url@3", "status-id@3", NULL };
+  const char *expected_saves[] = { "media-0@1", "media-1@2", "post-sent@2", "url@3", "status-id@3", NULL };
 
   job->checkpoint = note_checkpoint;
   job->checkpoint_data = &saves;
@@ -764,9 +874,11 @@ test_lost_answer_posts_once (Fixture       *f,
   g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
   g_assert_no_error (error);
 
-  /* Still one status: the repeated key brought back the first one. */
+  /* Still one status: the repeated key brought back the first one,
+   * within the hour the instance keeps it, so nothing was looked up. */
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
   g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 2);
+  g_assert_cmpuint (count (f, "GET", "/api/v1/accounts/"), ==, 0);
   g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 2);
   requests = cs_test_platform_get_requests (f->platform);
   g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==,
@@ -1005,6 +1117,94 @@ test_refuses_missing_alt (Fixture       *f,
   g_assert_cmpuint (requests->len, ==, 0);
 }
 
+/* The same delivery again, from an attempt whose status request went out
+ * @age_seconds ago and whose outcome is unknown. */
+static void
+mark_sent_ago (CsPublishJob *job,
+               gint64        age_seconds)
+{
+  g_autofree char *sent = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC - age_seconds);
+
+  json_object_set_string_member (job->progress, "post-sent", sent);
+  job->resumed = TRUE;
+}
+
+/* @requests (@n in all) began with a look for an earlier status: who the
+ * account is, then its latest statuses. */
+static void
+assert_looked_first (GPtrArray *requests,
+                     guint      n)
+{
+  g_assert_cmpuint (requests->len, ==, n);
+  assert_request (nth (requests, 0), "GET", "/api/v1/accounts/verify_credentials");
+  assert_request (nth (requests, 1), "GET", "/api/v1/accounts/" ACCOUNT_ID "/statuses");
+  g_assert_cmpstr (nth (requests, 1)->query, ==, "limit=20&exclude_replies=true");
+}
+
+#define LEAVERS_TEXT "Year 6's leavers' assembly is on Friday at 2pm & everyone is welcome.\n\n" \
+                     "Tickets: https://oakfield.sch.uk/news/2026/leavers-assembly-tickets-and-parking"
+
+static void
+test_forgotten_key_finds_status (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job (LEAVERS_TEXT, "delivery-16", 1);
+  const char *alts[] = { ((CsPublishPhoto *) g_ptr_array_index (job->photos, 0))->alt, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(JsonNode) held = NULL;
+  g_autofree char *held_id = NULL;
+
+  /* Two hours on, the instance holds the post but not the key. Another
+   * with the same words and no photo, and a newer one, are beside it. */
+  fake_seed_status (&f->fake, LEAVERS_TEXT, alts);
+  fake_seed_status (&f->fake, LEAVERS_TEXT, NULL);
+  fake_seed_status (&f->fake, "Lost property is in the hall until Friday.", NULL);
+  g_mutex_lock (&f->fake.lock);
+  held = json_from_string (g_ptr_array_index (f->fake.statuses, 0), NULL);
+  g_mutex_unlock (&f->fake.lock);
+  held_id = g_strdup (cs_json_get_string (json_node_get_object (held), "id"));
+  g_assert_nonnull (strstr (cs_json_get_string (json_node_get_object (held), "content"), "&#39;"));
+
+  mark_sent_ago (job, 2 * 60 * 60);
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The look, and nothing posted. */
+  requests = cs_test_platform_get_requests (f->platform);
+  assert_looked_first (requests, 2);
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 3);
+  g_assert_cmpstr (job->remote_id, ==, held_id);
+  g_assert_cmpstr (cs_publish_job_recall (job, "status-id"), ==, held_id);
+  g_assert_true (g_str_has_prefix (job->url, STATUS_URL "/"));
+}
+
+static void
+test_forgotten_key_posts_when_not_found (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(CsPublishJob) job = make_job (LEAVERS_TEXT, "delivery-17", 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+
+  /* Only other posts, one of them nearly this one. */
+  fake_seed_status (&f->fake, "Lost property is in the hall until Friday.", NULL);
+  fake_seed_status (&f->fake, "Year 6's leavers' assembly is on Thursday at 2pm & everyone is welcome.", NULL);
+
+  mark_sent_ago (job, 2 * 60 * 60);
+  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_no_error (error);
+
+  requests = cs_test_platform_get_requests (f->platform);
+  assert_looked_first (requests, 3);
+  assert_request (nth (requests, 2), "POST", "/api/v1/statuses");
+  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-17");
+  g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 3);
+  /* The first request's time stays: the next look counts from it. */
+  g_assert_cmpint (g_ascii_strtoll (cs_publish_job_recall (job, "post-sent"), NULL, 10), <,
+                   g_get_real_time () / G_USEC_PER_SEC - 60 * 60);
+}
+
 static void
 test_already_posted (Fixture       *f,
                      gconstpointer  data)
@@ -1047,6 +1247,8 @@ main (int   argc,
   ADD ("/publish/mastodon/refuses-more-than-four-photos", test_refuses_five_photos);
   ADD ("/publish/mastodon/refuses-photo-without-alt-text", test_refuses_missing_alt);
   ADD ("/publish/mastodon/already-posted-makes-no-request", test_already_posted);
+  ADD ("/publish/mastodon/forgotten-key-finds-earlier-status", test_forgotten_key_finds_status);
+  ADD ("/publish/mastodon/forgotten-key-posts-when-not-found", test_forgotten_key_posts_when_not_found);
 #undef ADD
   g_test_add ("/publish/mastodon/bad-token-asks-to-reconnect", Fixture, "revoked-token",
               fixture_set_up, test_bad_token, fixture_tear_down);

@@ -32,6 +32,7 @@ struct _CsApplication
   GPtrArray         *queue_waiters;  /* GTask, while it opens */
   gboolean           watching_server;
   CsTokenStore      *tokens;
+  GPtrArray         *token_waiters;  /* GTask, while the keyring is found */
   /* Why sign-ins to a school server are kept in memory only, if they are. */
   char              *keyring_problem;
 };
@@ -123,6 +124,23 @@ cs_application_startup (GApplication *application)
   cs_session_load_async (self->session, roster, policy, NULL, session_loaded_cb, g_object_ref (self));
 }
 
+static void show_queue_problem (CsApplication *self,
+                                const GError  *error);
+
+static void
+first_queue_opened_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CsApplication *self = CS_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsQueueConnection) queue = cs_application_open_queue_finish (self, result, &error);
+
+  /* Said now rather than when the first post fails to go. */
+  if (g_error_matches (error, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_NO_TOKEN))
+    show_queue_problem (self, error);
+}
+
 static void
 cs_application_activate (GApplication *application)
 {
@@ -130,7 +148,14 @@ cs_application_activate (GApplication *application)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (cs_composer_window_new (self));
+    {
+      g_autofree char *server = g_settings_get_string (self->settings, "queue-server");
+
+      window = GTK_WINDOW (cs_composer_window_new (self));
+      /* A school server needs a sign-in before anything can be sent. */
+      if (server[0] != '\0')
+        cs_application_open_queue_async (self, NULL, first_queue_opened_cb, NULL);
+    }
 
   gtk_window_present (window);
 }
@@ -147,6 +172,7 @@ cs_application_dispose (GObject *object)
   g_clear_object (&self->tokens);
   g_clear_pointer (&self->keyring_problem, g_free);
   g_clear_pointer (&self->queue_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->token_waiters, g_ptr_array_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cs_application_parent_class)->dispose (object);
@@ -160,6 +186,29 @@ cs_application_class_init (CsApplicationClass *klass)
   G_OBJECT_CLASS (klass)->dispose = cs_application_dispose;
   app_class->startup = cs_application_startup;
   app_class->activate = cs_application_activate;
+}
+
+static void ensure_token_store_async (CsApplication       *self,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+static void queue_setting_changed_cb (CsApplication *self);
+
+static void
+preferences_tokens_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CsApplication *self = CS_APPLICATION (source);
+  GWeakRef *ref = user_data;
+  g_autoptr(CsPreferencesWindow) window = g_weak_ref_get (ref);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (window == NULL)
+    return;
+  cs_preferences_window_set_keyring_problem (window, self->keyring_problem);
+  cs_preferences_window_set_token_store (window, self->tokens);
 }
 
 static void
@@ -187,22 +236,96 @@ preferences_queue_opened_cb (GObject      *source,
   cs_preferences_window_set_queue_client (window, cs_queue_connection_get_admin_client (queue));
 }
 
+static CsPreferencesWindow *
+show_preferences (CsApplication *self)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  CsPreferencesWindow *window;
+  GWeakRef *ref;
+
+  /* One is enough; a second would only disagree with the first. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CS_IS_PREFERENCES_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return l->data;
+      }
+
+  /* Asked from a dialog that closes as it answers: the window it was over
+   * is the parent, or Preferences would close with the dialog. */
+  if (ADW_IS_MESSAGE_DIALOG (parent))
+    parent = gtk_window_get_transient_for (parent);
+
+  window = cs_preferences_window_new (parent, self->settings);
+  cs_preferences_window_set_keyring_problem (window, self->keyring_problem);
+  /* Signing in or out changes the token the queue is opened with. */
+  g_signal_connect_object (window, "sign-in-changed", G_CALLBACK (queue_setting_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The Sign In group needs the keyring, even before a server is set. */
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, window);
+  ensure_token_store_async (self, preferences_tokens_cb, ref);
+
+  /* The Accounts page needs the queue, and who is signed in to it. */
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, window);
+  cs_application_open_queue_async (self, NULL, preferences_queue_opened_cb, ref);
+  return window;
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  CsApplication *self = user_data;
+  show_preferences (CS_APPLICATION (user_data));
+}
+
+static void
+sign_in_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  cs_preferences_window_show_sign_in (show_preferences (CS_APPLICATION (user_data)));
+}
+
+/* Says why the queue could not be opened; when the reason is that nobody
+ * is signed in to the school's server, offers to sign in there and then. */
+static void
+sign_in_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CsApplication    *self)
+{
+  if (g_strcmp0 (response, "sign-in") == 0)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "sign-in", NULL);
+}
+
+static void
+show_queue_problem (CsApplication *self,
+                    const GError  *error)
+{
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  CsPreferencesWindow *window = cs_preferences_window_new (parent, self->settings);
-  GWeakRef *ref = g_new0 (GWeakRef, 1);
+  AdwMessageDialog *dialog;
 
-  cs_preferences_window_set_keyring_problem (window, self->keyring_problem);
-  gtk_window_present (GTK_WINDOW (window));
+  if (!g_error_matches (error, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_NO_TOKEN))
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("The Approval Queue Cannot Be Reached"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
 
-  /* The Accounts page needs the queue, and who is signed in to it. */
-  g_weak_ref_init (ref, window);
-  cs_application_open_queue_async (self, NULL, preferences_queue_opened_cb, ref);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Sign In to the Approval Queue"),
+                                                       error->message));
+  adw_message_dialog_add_responses (dialog, "close", _("_Not Now"), "sign-in", _("_Sign In…"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign-in", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "sign-in");
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_in_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -245,16 +368,11 @@ review_queue_opened_cb (GObject      *source,
   CsApplication *self = CS_APPLICATION (source);
   g_autoptr(GError) error = NULL;
   g_autoptr(CsQueueConnection) queue = cs_application_open_queue_finish (self, result, &error);
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   CsReviewWindow *window;
 
   if (queue == NULL)
     {
-      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("The Approval Queue Cannot Be Reached"),
-                                                                             error->message));
-
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      show_queue_problem (self, error);
       return;
     }
 
@@ -267,6 +385,14 @@ review_action (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
 {
+  /* From the "posts waiting" notification too: the window already open,
+   * where the head left it, rather than a second one. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL; l = l->next)
+    if (CS_IS_REVIEW_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
   cs_application_open_queue_async (CS_APPLICATION (user_data), NULL, review_queue_opened_cb, NULL);
 }
 
@@ -278,16 +404,11 @@ my_posts_queue_opened_cb (GObject      *source,
   CsApplication *self = CS_APPLICATION (source);
   g_autoptr(GError) error = NULL;
   g_autoptr(CsQueueConnection) queue = cs_application_open_queue_finish (self, result, &error);
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   CsMyPostsWindow *window;
 
   if (queue == NULL)
     {
-      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("The Approval Queue Cannot Be Reached"),
-                                                                             error->message));
-
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      show_queue_problem (self, error);
       return;
     }
 
@@ -306,6 +427,7 @@ my_posts_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
+  { "sign-in", sign_in_action },
   { "review", review_action },
   { "my-posts", my_posts_action },
   { "about", about_action },
@@ -429,11 +551,12 @@ open_queue (CsApplication *self)
 }
 
 static void
-keyring_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+keyring_found_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(CsApplication) self = user_data;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->token_waiters);
   g_autoptr(GError) error = NULL;
 
   self->tokens = cs_secret_token_store_new_finish (result, &error);
@@ -449,7 +572,42 @@ keyring_cb (GObject      *source,
                          error->message);
     }
 
-  open_queue (self);
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
+}
+
+/* Finds the keyring once, for the queue and for Preferences alike;
+ * self->tokens is set (to memory, failing a keyring) when it finishes. */
+static void
+ensure_token_store_async (CsApplication       *self,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, ensure_token_store_async);
+  if (self->tokens != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->token_waiters != NULL)
+    {
+      g_ptr_array_add (self->token_waiters, g_steal_pointer (&task));
+      return;
+    }
+  self->token_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->token_waiters, g_steal_pointer (&task));
+  cs_secret_token_store_new_async (NULL, keyring_found_cb, g_object_ref (self));
+}
+
+static void
+keyring_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  open_queue (CS_APPLICATION (source));
 }
 
 void
@@ -491,7 +649,7 @@ cs_application_open_queue_async (CsApplication       *self,
   server = g_settings_get_string (self->settings, "queue-server");
   if (server[0] != '\0' && self->tokens == NULL)
     {
-      cs_secret_token_store_new_async (NULL, keyring_cb, g_object_ref (self));
+      ensure_token_store_async (self, keyring_cb, NULL);
       return;
     }
 

@@ -405,7 +405,7 @@ load_thumbnail_thread (GTask        *task,
         (guint64) width * (guint64) height > CS_IMAGE_MAX_PIXELS)
       {
         g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                 "%s is %d × %d pixels, too large to show", request->file, width, height);
+                                 _("%s is %d × %d pixels, too large to show"), request->file, width, height);
         return;
       }
   }
@@ -434,7 +434,7 @@ load_thumbnail_thread (GTask        *task,
   if (result->thumbnail == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               "Not enough memory to scale %s", request->file);
+                               _("Not enough memory to scale %s"), request->file);
       return;
     }
 

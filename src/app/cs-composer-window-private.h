@@ -24,6 +24,9 @@ struct _CsComposerWindow
   GtkListBox           *drafts_list;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
+  /* What the head asked for, over a draft made from a rejected post. */
+  GtkRevealer          *changes_revealer;
+  GtkLabel             *changes_label;
   AdwFlap              *flap;
   GtkToggleButton      *platform_x;
   GtkToggleButton      *platform_facebook;

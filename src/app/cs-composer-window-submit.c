@@ -245,6 +245,18 @@ queue_opened_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   sub->queue = cs_application_open_queue_finish (CS_APPLICATION (source), result, &error);
+  if (g_error_matches (error, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_NO_TOKEN))
+    {
+      AdwToast *toast = adw_toast_new (_("Sign in to the school’s approval queue to send posts. The draft is kept."));
+
+      /* Straight to the Sign In group of Preferences. */
+      adw_toast_set_button_label (toast, _("Sign In…"));
+      adw_toast_set_action_name (toast, "app.sign-in");
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_overlay_add_toast (sub->self->toast_overlay, toast);
+      finish (sub, NULL);
+      return;
+    }
   if (sub->queue == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("The approval queue cannot be reached: %s"), error->message);

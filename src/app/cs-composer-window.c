@@ -14,6 +14,7 @@
 
 #include "cs-composer-window-private.h"
 #include "cs-photo-editor.h"
+#include "cs-resubmission.h"
 
 G_DEFINE_FINAL_TYPE (CsComposerWindow, cs_composer_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -820,6 +821,14 @@ cs_composer_window_open_draft (CsComposerWindow *self,
 
   g_hash_table_remove_all (self->ignored);
   g_signal_connect_swapped (draft, "changed", G_CALLBACK (draft_changed_cb), self);
+
+  /* Kept beside a draft made from a rejected post, until it is sent. */
+  {
+    g_autofree char *note = cs_resubmission_dup_note (self->store, cs_draft_get_id (draft));
+
+    gtk_label_set_label (self->changes_label, note != NULL ? note : "");
+    gtk_revealer_set_reveal_child (self->changes_revealer, note != NULL);
+  }
   cs_attachments_strip_set_draft (self->attachments, self->store, draft);
 
   {
@@ -1230,6 +1239,8 @@ cs_composer_window_class_init (CsComposerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, drafts_list);
   gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, changes_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, changes_label);
   gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, platform_x);
   gtk_widget_class_bind_template_child (widget_class, CsComposerWindow, platform_facebook);

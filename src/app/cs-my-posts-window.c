@@ -6,7 +6,8 @@
  * The queue shows an author their own posts only, and its event stream
  * tells them of each change: approved, scheduled, published with a link
  * per platform, or not approved with the head's comment. The author does
- * not retry a failed platform (that is the head's), but sees why it failed.
+ * not retry a failed platform (that is the head's), but sees why it failed,
+ * and can make a rejected post into a new draft to put right and send.
  */
 
 #include "config.h"
@@ -14,8 +15,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cs-application.h"
+#include "cs-composer-window.h"
 #include "cs-my-posts-window.h"
 #include "cs-post-status.h"
+#include "cs-resubmission.h"
 
 struct _CsMyPostsWindow
 {
@@ -30,6 +34,7 @@ struct _CsMyPostsWindow
   GCancellable    *cancellable;
   GPtrArray       *posts;  /* JsonObject, newest first; NULL until listed */
   guint            busy;
+  gboolean         resubmitting;  /* a draft is being made from a rejected post */
 };
 
 G_DEFINE_FINAL_TYPE (CsMyPostsWindow, cs_my_posts_window, ADW_TYPE_WINDOW)
@@ -81,7 +86,21 @@ rebuild (CsMyPostsWindow *self)
       JsonObject *post = g_ptr_array_index (self->posts, i);
       g_autofree char *description = describe (post, now);
 
-      gtk_box_append (self->posts_box, cs_post_status_new_group (post, description, NULL));
+      GtkWidget *group = cs_post_status_new_group (post, description, NULL);
+
+      /* The rejected post stays as it was; a new one is made from it. */
+      if (g_strcmp0 (json_object_get_string_member_with_default (post, "state", ""), "rejected") == 0)
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Edit and Send Again"));
+
+          gtk_widget_set_valign (button, GTK_ALIGN_END);
+          gtk_widget_set_tooltip_text (button, _("Open a new draft with this post’s text and photos, to put right and send"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "my-posts.edit-again");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x",
+                                            json_object_get_int_member_with_default (post, "id", 0));
+          adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+        }
+      gtk_box_append (self->posts_box, group);
     }
 
   gtk_stack_set_visible_child_name (self->stack, self->posts == NULL ? "loading" : shown > 0 ? "list" : "empty");
@@ -136,6 +155,74 @@ refresh_action (GtkWidget  *widget,
 }
 
 static void
+draft_made_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CsMyPostsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsDraft) draft = cs_resubmission_make_draft_finish (result, &error);
+  GtkApplication *app;
+  CsComposerWindow *composer;
+
+  self->busy--;
+  self->resubmitting = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "my-posts.edit-again", TRUE);
+  if (draft == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("The post could not be opened for editing: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (!CS_IS_APPLICATION (app))
+    return;
+  /* A window of its own, so that a post being written is not set aside. */
+  composer = cs_composer_window_new (CS_APPLICATION (app));
+  cs_composer_window_open_draft (composer, draft);
+  gtk_window_present (GTK_WINDOW (composer));
+}
+
+static void
+edit_again_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CsMyPostsWindow *self = CS_MY_POSTS_WINDOW (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  JsonObject *post = NULL;
+  CsSession *session;
+  CsRoster *roster;
+  g_autoptr(GPtrArray) people = NULL;
+
+  if (self->resubmitting || !CS_IS_APPLICATION (app))
+    return;
+  for (guint i = 0; self->posts != NULL && i < self->posts->len; i++)
+    if (json_object_get_int_member_with_default (g_ptr_array_index (self->posts, i), "id", 0) == id)
+      post = g_ptr_array_index (self->posts, i);
+  if (post == NULL)
+    return;
+
+  /* The photos are looked at again for faces and for names on the roster. */
+  session = cs_application_get_session (CS_APPLICATION (app));
+  roster = session != NULL ? cs_session_get_roster (session) : NULL;
+  people = roster != NULL ? cs_roster_dup_people (roster) : NULL;
+
+  self->busy++;
+  self->resubmitting = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "my-posts.edit-again", FALSE);
+  cs_resubmission_make_draft_async (cs_application_get_store (CS_APPLICATION (app)), self->client,
+                                    cs_application_get_photo_analyser (CS_APPLICATION (app)), people, post,
+                                    self->cancellable, draft_made_cb, g_object_ref (self));
+}
+
+static void
 post_changed_cb (CsMyPostsWindow *self,
                  JsonObject      *post)
 {
@@ -177,6 +264,7 @@ cs_my_posts_window_class_init (CsMyPostsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsMyPostsWindow, posts_box);
 
   gtk_widget_class_install_action (widget_class, "my-posts.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "my-posts.edit-again", "x", edit_again_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "my-posts.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }

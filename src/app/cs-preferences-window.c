@@ -1,4 +1,4 @@
-/* cs-preferences-window.c: where the roster, policy, queue, platforms and accounts are set
+/* cs-preferences-window.c: where the roster, policy, queue and its sign-in, platforms and accounts are set
  *
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -34,6 +34,9 @@ struct _CsPreferencesWindow
   char                 *chooser_key;
   AdwToast             *toast;
   char                 *keyring_problem;
+  CsTokenStore         *tokens;
+  GCancellable         *sign_in_cancellable;
+  gboolean              signing_in;
 
   /* Template widgets */
   AdwActionRow         *roster_row;
@@ -42,6 +45,13 @@ struct _CsPreferencesWindow
   GtkWidget            *policy_reset_button;
   AdwPreferencesGroup  *queue_group;
   AdwEntryRow          *queue_row;
+  AdwPreferencesGroup  *sign_in_group;
+  AdwActionRow         *signed_in_row;
+  AdwEntryRow          *school_row;
+  AdwEntryRow          *username_row;
+  AdwEntryRow          *password_row;
+  GtkWidget            *sign_in_box;
+  GtkLabel             *sign_in_message;
   AdwPreferencesGroup  *platforms_group;
   CsAccountsPage       *accounts_page;
 
@@ -62,6 +72,9 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum { SIGN_IN_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void
 add_toast (CsPreferencesWindow *self,
@@ -371,10 +384,13 @@ sync_queue_row (CsPreferencesWindow *self)
   set_queue_problem (self, NULL);
 }
 
+static void sync_sign_in (CsPreferencesWindow *self);
+
 static void
 queue_setting_changed_cb (CsPreferencesWindow *self)
 {
   sync_queue_row (self);
+  sync_sign_in (self);
 }
 
 static void
@@ -403,6 +419,402 @@ queue_changed_cb (CsPreferencesWindow *self)
   /* Editing the address again clears the complaint about the last try. */
   if (!self->syncing)
     set_queue_problem (self, NULL);
+}
+
+/* Signing in to a school's server */
+
+/* A call made for the sign-in group; dropped when a newer one replaced it
+ * or the window went, which cancelling @cancellable says. */
+typedef struct
+{
+  CsPreferencesWindow *self;
+  GCancellable        *cancellable;
+  CsQueueClient       *client;
+  char                *url;
+  char                *username;
+  JsonObject          *reply;
+} SignInCall;
+
+static void
+sign_in_call_free (SignInCall *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->cancellable);
+  g_clear_object (&call->client);
+  g_free (call->url);
+  g_free (call->username);
+  g_clear_pointer (&call->reply, json_object_unref);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignInCall, sign_in_call_free)
+
+static SignInCall *
+sign_in_call_new (CsPreferencesWindow *self,
+                  const char          *url)
+{
+  SignInCall *call = g_new0 (SignInCall, 1);
+
+  /* Only the latest call's answer is shown. */
+  g_cancellable_cancel (self->sign_in_cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  self->sign_in_cancellable = g_cancellable_new ();
+
+  call->self = g_object_ref (self);
+  call->cancellable = g_object_ref (self->sign_in_cancellable);
+  call->url = g_strdup (url);
+  return call;
+}
+
+/* The school server's normalised address, or NULL for a queue on this computer. */
+static char *
+dup_server_url (CsPreferencesWindow *self)
+{
+  g_autofree char *server = g_settings_get_string (self->settings, "queue-server");
+
+  if (server[0] == '\0')
+    return NULL;
+  return cs_token_store_normalise_url (server);
+}
+
+static const char *
+describe_role (const char *role)
+{
+  if (g_strcmp0 (role, "staff") == 0)
+    return _("office staff");
+  if (g_strcmp0 (role, "head") == 0)
+    return _("headteacher");
+  if (g_strcmp0 (role, "admin") == 0)
+    return _("administrator");
+  return role != NULL ? role : "";
+}
+
+static void
+update_sign_in_action (CsPreferencesWindow *self)
+{
+  gboolean filled = gtk_editable_get_text (GTK_EDITABLE (self->school_row))[0] != '\0' &&
+                    gtk_editable_get_text (GTK_EDITABLE (self->username_row))[0] != '\0' &&
+                    gtk_editable_get_text (GTK_EDITABLE (self->password_row))[0] != '\0';
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.sign-in",
+                                 self->tokens != NULL && !self->signing_in && filled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.sign-out",
+                                 self->tokens != NULL && !self->signing_in);
+}
+
+static void
+set_sign_in_message (CsPreferencesWindow *self,
+                     const char          *message)
+{
+  gtk_label_set_text (self->sign_in_message, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_message), message != NULL);
+  if (message != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->password_row),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->password_row),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* The rows to sign in with, and @message (NULL for none) under them. */
+static void
+show_sign_in_form (CsPreferencesWindow *self,
+                   const char          *message)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->signed_in_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->school_row), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->username_row), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_row), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_box), TRUE);
+  set_sign_in_message (self, message);
+  update_sign_in_action (self);
+}
+
+/* Who is signed in, from the server's answer to a sign-in or to "who am
+ * I"; or, with @me NULL, that a token is kept but the server could not
+ * say whose (@problem says why). */
+static void
+show_signed_in (CsPreferencesWindow *self,
+                JsonObject          *me,
+                const char          *url,
+                const char          *problem)
+{
+  g_autofree char *title = NULL;
+
+  if (me != NULL)
+    title = g_strdup_printf (_("Signed in as %s (%s) at %s"),
+                             json_object_get_string_member_with_default (me, "name", ""),
+                             describe_role (json_object_get_string_member_with_default (me, "role", NULL)),
+                             json_object_get_string_member_with_default (me, "school", ""));
+  else
+    title = g_strdup_printf (_("Signed in to %s"), url);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->signed_in_row), title);
+  adw_action_row_set_subtitle (self->signed_in_row, problem);
+  gtk_widget_set_visible (GTK_WIDGET (self->signed_in_row), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->school_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->username_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_box), FALSE);
+  set_sign_in_message (self, NULL);
+  update_sign_in_action (self);
+}
+
+static void
+me_cb (GObject      *source,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  g_autoptr(SignInCall) call = user_data;
+  CsPreferencesWindow *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = cs_queue_client_get_me_finish (CS_QUEUE_CLIENT (source), result, &error);
+
+  if (g_cancellable_is_cancelled (call->cancellable))
+    return;
+
+  if (me != NULL)
+    show_signed_in (self, me, call->url, NULL);
+  else if (g_error_matches (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_UNAUTHORIZED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Your sign-in at %s has ended. Sign in again."), call->url);
+
+      show_sign_in_form (self, message);
+    }
+  else
+    {
+      /* The token may well be good; the server is just not answering now. */
+      g_autofree char *problem = g_strdup_printf (_("The server could not say who is signed in: %s"),
+                                                  error->message);
+
+      show_signed_in (self, NULL, call->url, problem);
+    }
+}
+
+static void
+token_looked_up_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SignInCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = cs_token_store_lookup_finish (CS_TOKEN_STORE (source), result, &error);
+  CsPreferencesWindow *self = call->self;
+  SignInCall *next;
+
+  if (g_cancellable_is_cancelled (call->cancellable))
+    return;
+
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The keyring could not be read: %s"), error->message);
+
+      show_sign_in_form (self, message);
+      return;
+    }
+  if (token == NULL)
+    {
+      show_sign_in_form (self, NULL);
+      return;
+    }
+
+  call->client = cs_queue_client_new (call->url, token);
+  /* The arguments are read before the call takes @call over. */
+  next = g_steal_pointer (&call);
+  cs_queue_client_get_me_async (next->client, next->cancellable, me_cb, next);
+}
+
+/* Shows the group for a school server, and whether this computer is
+ * signed in to it. */
+static void
+sync_sign_in (CsPreferencesWindow *self)
+{
+  g_autofree char *url = dup_server_url (self);
+  g_autofree char *description = NULL;
+  SignInCall *call;
+
+  if (url == NULL)
+    {
+      g_cancellable_cancel (self->sign_in_cancellable);
+      self->signing_in = FALSE;
+      gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), FALSE);
+      return;
+    }
+
+  description = g_strdup_printf (_("Sign in to %s with the school id, name and password the school gave you."),
+                                 url);
+  adw_preferences_group_set_description (self->sign_in_group, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), TRUE);
+  self->signing_in = FALSE;
+
+  if (self->tokens == NULL)
+    {
+      /* The keyring is still being found; the rows can be filled meanwhile. */
+      g_cancellable_cancel (self->sign_in_cancellable);
+      show_sign_in_form (self, NULL);
+      return;
+    }
+
+  call = sign_in_call_new (self, url);
+  cs_token_store_lookup_async (self->tokens, url, call->cancellable, token_looked_up_cb, call);
+}
+
+static void
+token_stored_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SignInCall) call = user_data;
+  CsPreferencesWindow *self = call->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!cs_token_store_store_finish (CS_TOKEN_STORE (source), result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_cancellable_is_cancelled (call->cancellable))
+        return;
+      message = g_strdup_printf (_("You signed in, but the keyring would not keep the sign-in: %s "
+                                   "Unlock the keyring, then sign in again."),
+                                 error->message);
+      self->signing_in = FALSE;
+      show_sign_in_form (self, message);
+      return;
+    }
+  if (g_cancellable_is_cancelled (call->cancellable))
+    return;
+
+  self->signing_in = FALSE;
+  /* The password is not kept anywhere, not even in the row. */
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  show_signed_in (self, call->reply, call->url, NULL);
+  cs_accounts_page_set_client (self->accounts_page, call->client);
+  g_signal_emit (self, signals[SIGN_IN_CHANGED], 0);
+}
+
+static void
+logged_in_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SignInCall) call = user_data;
+  CsPreferencesWindow *self = call->self;
+  g_autoptr(GError) error = NULL;
+  SignInCall *next;
+  const char *token;
+
+  call->reply = cs_queue_client_login_finish (CS_QUEUE_CLIENT (source), result, &error);
+  if (g_cancellable_is_cancelled (call->cancellable))
+    return;
+
+  token = call->reply != NULL ? json_object_get_string_member_with_default (call->reply, "token", NULL) : NULL;
+  if (token == NULL)
+    {
+      self->signing_in = FALSE;
+      /* The server's own words: "wrong name or password", and the like. */
+      show_sign_in_form (self, error != NULL ? error->message
+                                             : _("The server did not send a sign-in. Try again, or ask "
+                                                 "whoever runs the school’s server."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->password_row), "error");
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+
+  /* Servers that do not say the name signed in with the one typed. */
+  if (!json_object_has_member (call->reply, "name"))
+    json_object_set_string_member (call->reply, "name",
+                                   call->username);
+  next = g_steal_pointer (&call);
+  cs_token_store_store_async (self->tokens, next->url, token, next->cancellable, token_stored_cb, next);
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (widget);
+  g_autofree char *url = dup_server_url (self);
+  g_autofree char *school = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->school_row))));
+  g_autofree char *username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  SignInCall *call;
+
+  if (url == NULL || self->tokens == NULL || self->signing_in)
+    return;
+
+  call = sign_in_call_new (self, url);
+  call->client = cs_queue_client_new (url, NULL);
+  call->username = g_strdup (username);
+  self->signing_in = TRUE;
+  set_sign_in_message (self, NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
+  update_sign_in_action (self);
+  cs_queue_client_login_async (call->client, school, username, password, call->cancellable,
+                               logged_in_cb, call);
+}
+
+static void
+sign_in_activated_cb (CsPreferencesWindow *self)
+{
+  /* Enter in any of the rows signs in once all three are filled. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "preferences.sign-in", NULL);
+}
+
+static void
+sign_in_changed_cb (CsPreferencesWindow *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
+  update_sign_in_action (self);
+}
+
+static void
+token_cleared_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SignInCall) call = user_data;
+  CsPreferencesWindow *self = call->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!cs_token_store_clear_finish (CS_TOKEN_STORE (source), result, &error))
+    {
+      g_autofree char *problem = NULL;
+
+      if (g_cancellable_is_cancelled (call->cancellable))
+        return;
+      self->signing_in = FALSE;
+      problem = g_strdup_printf (_("The sign-in could not be removed from the keyring: %s"), error->message);
+      adw_action_row_set_subtitle (self->signed_in_row, problem);
+      update_sign_in_action (self);
+      return;
+    }
+  if (g_cancellable_is_cancelled (call->cancellable))
+    return;
+
+  self->signing_in = FALSE;
+  show_sign_in_form (self, NULL);
+  cs_accounts_page_set_client (self->accounts_page, NULL);
+  g_signal_emit (self, signals[SIGN_IN_CHANGED], 0);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CsPreferencesWindow *self = CS_PREFERENCES_WINDOW (widget);
+  g_autofree char *url = dup_server_url (self);
+  SignInCall *call;
+
+  if (url == NULL || self->tokens == NULL || self->signing_in)
+    return;
+
+  call = sign_in_call_new (self, url);
+  self->signing_in = TRUE;
+  update_sign_in_action (self);
+  cs_token_store_clear_async (self->tokens, url, call->cancellable, token_cleared_cb, call);
 }
 
 /* Default platforms */
@@ -536,6 +948,7 @@ cs_preferences_window_constructed (GObject *object)
   sync_file_row (self, "roster-file");
   sync_file_row (self, "policy-file");
   sync_queue_row (self);
+  sync_sign_in (self);
   sync_platform_switches (self);
 }
 
@@ -550,6 +963,9 @@ cs_preferences_window_dispose (GObject *object)
   g_clear_pointer (&self->chooser_key, g_free);
   g_clear_pointer (&self->keyring_problem, g_free);
   g_clear_weak_pointer (&self->toast);
+  g_cancellable_cancel (self->sign_in_cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  g_clear_object (&self->tokens);
 
   /* The settings object is shared with the application and outlives us. */
   if (self->settings != NULL)
@@ -620,6 +1036,12 @@ cs_preferences_window_class_init (CsPreferencesWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The sign-in to the school's server was made or removed, so the queue
+   * should be opened again with the token now kept for it. */
+  signals[SIGN_IN_CHANGED] =
+    g_signal_new ("sign-in-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/countersign/Countersign/ui/preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, roster_row);
@@ -628,13 +1050,24 @@ cs_preferences_window_class_init (CsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, policy_reset_button);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, queue_group);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, queue_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, sign_in_group);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, signed_in_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, school_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, username_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, sign_in_box);
+  gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, sign_in_message);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, platforms_group);
   gtk_widget_class_bind_template_child (widget_class, CsPreferencesWindow, accounts_page);
   gtk_widget_class_bind_template_callback (widget_class, queue_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "preferences.choose-file", "s", choose_file_cb);
   gtk_widget_class_install_action (widget_class, "preferences.reset-file", "s", reset_file_cb);
+  gtk_widget_class_install_action (widget_class, "preferences.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "preferences.sign-out", NULL, sign_out_action);
 }
 
 static void
@@ -656,6 +1089,7 @@ cs_preferences_window_init (CsPreferencesWindow *self)
   description = queue_default_description (self);
   adw_preferences_group_set_description (self->queue_group, description);
   add_platform_rows (self);
+  update_sign_in_action (self);
 }
 
 CsPreferencesWindow *
@@ -695,4 +1129,42 @@ cs_preferences_window_set_keyring_problem (CsPreferencesWindow *self,
   /* Unless a typed address is being complained about, show it now. */
   if (!gtk_widget_has_css_class (GTK_WIDGET (self->queue_row), "error"))
     set_queue_problem (self, NULL);
+}
+
+void
+cs_preferences_window_set_token_store (CsPreferencesWindow *self,
+                                       CsTokenStore        *tokens)
+{
+  g_return_if_fail (CS_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (tokens == NULL || CS_IS_TOKEN_STORE (tokens));
+
+  if (!g_set_object (&self->tokens, tokens))
+    return;
+  sync_sign_in (self);
+}
+
+void
+cs_preferences_window_show_sign_in (CsPreferencesWindow *self)
+{
+  GtkWidget *focus = NULL;
+
+  g_return_if_fail (CS_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), "school");
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->sign_in_group)))
+    {
+      /* No school server is set: the address comes first. */
+      gtk_widget_grab_focus (GTK_WIDGET (self->queue_row));
+      return;
+    }
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->signed_in_row)))
+    focus = GTK_WIDGET (self->signed_in_row);
+  else if (gtk_editable_get_text (GTK_EDITABLE (self->school_row))[0] == '\0')
+    focus = GTK_WIDGET (self->school_row);
+  else if (gtk_editable_get_text (GTK_EDITABLE (self->username_row))[0] == '\0')
+    focus = GTK_WIDGET (self->username_row);
+  else
+    focus = GTK_WIDGET (self->password_row);
+  gtk_widget_grab_focus (focus);
 }

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "cs-queue-client.h"
+#include "cs-token-store.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,16 @@ void cs_preferences_window_set_queue_client    (CsPreferencesWindow *self,
  * not be remembered (no keyring to keep it in); NULL when it will be. */
 void cs_preferences_window_set_keyring_problem (CsPreferencesWindow *self,
                                                 const char          *problem);
+/* Where the sign-in to a school's server is kept (the keyring, or memory
+ * when there is none); until it is set, the Sign In button waits. The
+ * Sign In group shows only while a school server's address is set; it
+ * signs in with a school id, name and password, keeps the token for
+ * that server in @tokens and emits ::sign-in-changed, as Sign Out does
+ * after forgetting it. */
+void cs_preferences_window_set_token_store     (CsPreferencesWindow *self,
+                                                CsTokenStore        *tokens);
+/* Shows the School page with the keyboard in the Sign In group (or on
+ * the address, when no school server is set). */
+void cs_preferences_window_show_sign_in        (CsPreferencesWindow *self);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "cs-post-preview.h"
+#include "cs-review-details.h"
 #include "cs-review-window.h"
 
 G_BEGIN_DECLS
@@ -25,10 +27,12 @@ struct _CsReviewWindow
   GtkBox            *published_box;
   GtkListBox        *post_list;
   GtkStack          *detail_stack;
+  GtkScrolledWindow *detail_scroll;
   GtkLabel          *meta_label;
-  GtkLabel          *text_label;
-  GtkLabel          *photos_label;
-  GtkFlowBox        *photos_box;
+  CsPostPreview     *preview;
+  AdwPreferencesGroup *photos_group;
+  GtkBox            *photos_box;
+  CsReviewDetails   *details;
   GtkEntry          *comment_entry;
   GtkCheckButton    *now_check;
   GtkCheckButton    *schedule_check;
@@ -41,6 +45,10 @@ struct _CsReviewWindow
   CsQueueClient     *client;
   GCancellable      *cancellable;
   GCancellable      *photos_cancellable;  /* the shown post's photo fetches */
+  GCancellable      *review_cancellable;  /* its findings, pupils and history */
+  GPtrArray         *tagged_photos;       /* CsTaggedPhoto, borrowed from photos_box */
+  JsonObject        *review;      /* the shown post's details, once fetched */
+  char              *school;      /* the head's school, for the previews */
   GPtrArray         *posts;       /* JsonObject, newest first, every state */
   JsonObject        *selected;    /* the pending post shown, or NULL */
   char              *shown_hash;  /* its version, while it is shown */
@@ -49,7 +57,29 @@ struct _CsReviewWindow
   gboolean           rebuilding;
   guint              busy;        /* requests running */
   guint              tick_source;
+
+  /* New posts that came while the window was not in use, by id, and what
+   * was last sent about them (kept for the tests: no notification daemon
+   * need be running). */
+  GHashTable        *unseen;
+  guint              n_notifications_sent;
+  char              *notification_title;
+  char              *notification_body;
+  gboolean           notification_shown;
 };
+
+/* The id the "posts waiting" notification is sent with, so that a new one
+ * takes the place of the last. */
+#define CS_REVIEW_NOTIFICATION_ID "posts-waiting"
+
+/* cs-review-window-notify.c: tells the head about @post, just come in an
+ * event (@was_listed: already in the window's list), when it is new and
+ * waiting and the window is not the one in use. */
+void cs_review_window_notice_post            (CsReviewWindow *self,
+                                              JsonObject     *post,
+                                              gboolean        was_listed);
+/* The head is looking at the window: what the notification said is seen. */
+void cs_review_window_withdraw_notification  (CsReviewWindow *self);
 
 /* The time picked in the schedule popover, in the local time zone. */
 GDateTime *cs_review_window_get_publish_at (CsReviewWindow *self);

@@ -19,6 +19,7 @@
 #include "cs-platform.h"
 #include "cs-post-status.h"
 #include "cs-review-window-private.h"
+#include "cs-tagged-photo.h"
 #include "cs-unicode-private.h"
 
 G_DEFINE_FINAL_TYPE (CsReviewWindow, cs_review_window, ADW_TYPE_WINDOW)
@@ -32,6 +33,8 @@ G_DEFINE_FINAL_TYPE (CsReviewWindow, cs_review_window, ADW_TYPE_WINDOW)
 
 static void refresh (CsReviewWindow *self);
 static void rebuild (CsReviewWindow *self);
+static void fetch_review (CsReviewWindow *self,
+                          gboolean        quietly);
 
 static void
 toast (CsReviewWindow *self,
@@ -185,7 +188,8 @@ post_row (JsonObject *post)
 typedef struct
 {
   CsReviewWindow *self;
-  GtkPicture     *picture;
+  CsTaggedPhoto  *photo;
+  guint           index;
 } PhotoFetch;
 
 static void
@@ -201,58 +205,153 @@ photo_fetched_cb (GObject      *source,
   if (jpeg != NULL)
     texture = gdk_texture_new_from_bytes (jpeg, &error);
   if (texture != NULL)
-    gtk_picture_set_paintable (fetch->picture, GDK_PAINTABLE (texture));
+    {
+      cs_tagged_photo_set_paintable (fetch->photo, GDK_PAINTABLE (texture));
+      cs_post_preview_set_photo (fetch->self->preview, fetch->index, GDK_PAINTABLE (texture));
+    }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gtk_widget_set_tooltip_text (GTK_WIDGET (fetch->picture), error->message);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (fetch->photo), error->message);
 
-  g_object_unref (fetch->picture);
+  g_object_unref (fetch->photo);
   g_object_unref (fetch->self);
   g_free (fetch);
 }
 
-/* The photos as the queue holds them, blurred: what will be posted. */
+/* A member the queue may leave out, as an array or NULL. */
+static JsonArray *
+get_array (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* The photos as the queue holds them, blurred: what will be posted, with
+ * the faces left clear outlined and named. */
 static void
 show_photos (CsReviewWindow *self,
              JsonObject     *post,
              JsonArray      *photos)
 {
   GtkWidget *child;
+  guint n = photos != NULL ? json_array_get_length (photos) : 0;
 
   if (self->photos_cancellable != NULL)
     g_cancellable_cancel (self->photos_cancellable);
   g_clear_object (&self->photos_cancellable);
+  g_ptr_array_set_size (self->tagged_photos, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photos_box))) != NULL)
-    gtk_flow_box_remove (self->photos_box, child);
+    gtk_box_remove (self->photos_box, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->photos_group), post != NULL && n > 0);
   if (post == NULL)
     return;
 
   self->photos_cancellable = g_cancellable_new ();
-  for (guint i = 0; i < json_array_get_length (photos); i++)
+  for (guint i = 0; i < n; i++)
     {
       JsonObject *photo = json_array_get_object_element (photos, i);
-      GtkWidget *picture = gtk_picture_new ();
+      const char *alt = json_object_get_string_member_with_default (photo, "alt", "");
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *tagged = cs_tagged_photo_new ();
+      g_autofree char *caption = g_strdup_printf (_("Photo %u: %s"), i + 1, alt);
+      GtkWidget *label = gtk_label_new (caption);
       PhotoFetch *fetch = g_new0 (PhotoFetch, 1);
 
-      gtk_widget_set_size_request (picture, 160, 120);
-      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      gtk_picture_set_alternative_text (GTK_PICTURE (picture), json_object_get_string_member (photo, "alt"));
-      gtk_widget_set_tooltip_text (picture, json_object_get_string_member (photo, "alt"));
-      gtk_flow_box_append (self->photos_box, picture);
+      cs_tagged_photo_set_tags (CS_TAGGED_PHOTO (tagged), get_array (photo, "tags"));
+      cs_tagged_photo_set_pupils (CS_TAGGED_PHOTO (tagged), self->review != NULL ? get_array (self->review, "pupils")
+                                                                                 : NULL);
+      gtk_widget_set_halign (tagged, GTK_ALIGN_START);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (tagged), GTK_ACCESSIBLE_PROPERTY_LABEL, caption, -1);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "caption");
+      gtk_box_append (GTK_BOX (box), tagged);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (self->photos_box, box);
+      g_ptr_array_add (self->tagged_photos, tagged);
 
       fetch->self = g_object_ref (self);
-      fetch->picture = g_object_ref (GTK_PICTURE (picture));
+      fetch->photo = g_object_ref (CS_TAGGED_PHOTO (tagged));
+      fetch->index = i;
       cs_queue_client_get_photo_async (self->client, json_object_get_int_member (post, "id"), i,
                                        self->photos_cancellable, photo_fetched_cb, fetch);
     }
+}
+
+/* The findings, pupils and history */
+
+static void
+review_fetched_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CsReviewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) review = cs_queue_client_get_review_finish (CS_QUEUE_CLIENT (source), result, &error);
+  JsonArray *photos;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->selected == NULL)
+    return;
+  if (review == NULL)
+    {
+      cs_review_details_set_error (self->details, error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->review, json_object_unref);
+  self->review = json_object_ref (review);
+  photos = get_array (self->selected, "photos");
+  cs_review_details_set_review (self->details, review, photos != NULL ? json_array_get_length (photos) : 0);
+  for (guint i = 0; i < self->tagged_photos->len; i++)
+    cs_tagged_photo_set_pupils (g_ptr_array_index (self->tagged_photos, i), get_array (review, "pupils"));
+}
+
+/* Asks the queue what it finds in the shown post now. @quietly: the post
+ * is the one already shown, so what is there stays until the answer. */
+static void
+fetch_review (CsReviewWindow *self,
+              gboolean        quietly)
+{
+  if (self->review_cancellable != NULL)
+    g_cancellable_cancel (self->review_cancellable);
+  g_clear_object (&self->review_cancellable);
+  if (!quietly)
+    {
+      g_clear_pointer (&self->review, json_object_unref);
+      cs_review_details_set_loading (self->details);
+    }
+  if (self->selected == NULL)
+    return;
+
+  self->review_cancellable = g_cancellable_new ();
+  cs_queue_client_get_review_async (self->client, json_object_get_int_member (self->selected, "id"),
+                                    self->review_cancellable, review_fetched_cb, g_object_ref (self));
+}
+
+static void
+me_fetched_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CsReviewWindow) self = user_data;
+  g_autoptr(JsonObject) me = cs_queue_client_get_me_finish (CS_QUEUE_CLIENT (source), result, NULL);
+
+  /* Without it the previews name no school; nothing else needs it. */
+  if (me == NULL)
+    return;
+  g_free (self->school);
+  self->school = g_strdup (json_object_get_string_member_with_default (me, "school", NULL));
+  cs_post_preview_set_school (self->preview, self->school);
 }
 
 static void
 show_post (CsReviewWindow *self,
            JsonObject     *post)
 {
-  JsonArray *platforms, *photos;
+  JsonArray *platforms;
   g_autoptr(GString) meta = g_string_new (NULL);
-  g_autoptr(GString) photo_text = g_string_new (NULL);
   const char *hash = post != NULL ? json_object_get_string_member (post, "content_hash") : NULL;
 
   /* The same version listed again (another post changed): the head's
@@ -274,7 +373,10 @@ show_post (CsReviewWindow *self,
       self->selected = json_object_ref (post);
       self->shown_hash = g_strdup (hash);
     }
-  show_photos (self, post, post != NULL ? json_object_get_array_member (post, "photos") : NULL);
+  /* Details first, so that the photos are outlined with what they say. */
+  fetch_review (self, FALSE);
+  show_photos (self, post, post != NULL ? get_array (post, "photos") : NULL);
+  cs_post_preview_set_post (self->preview, post);
   if (post == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
@@ -294,26 +396,11 @@ show_post (CsReviewWindow *self,
         g_string_append (meta, cs_platform_get_display_name (platform));
     }
   gtk_label_set_text (self->meta_label, meta->str);
-  gtk_label_set_text (self->text_label, json_object_get_string_member (post, "text"));
-
-  photos = json_object_get_array_member (post, "photos");
-  for (guint i = 0; i < json_array_get_length (photos); i++)
-    {
-      JsonObject *photo = json_array_get_object_element (photos, i);
-      guint tags = json_array_get_length (json_object_get_array_member (photo, "tags"));
-
-      g_string_append_printf (photo_text, _("Photo %u: %s"), i + 1, json_object_get_string_member (photo, "alt"));
-      if (tags > 0)
-        g_string_append_printf (photo_text, g_dngettext (GETTEXT_PACKAGE, " (%u pupil shown, with consent)",
-                                                         " (%u pupils shown, with consent)", tags), tags);
-      g_string_append_c (photo_text, '\n');
-    }
-  if (photo_text->len > 0)
-    g_string_truncate (photo_text, photo_text->len - 1);
-  gtk_label_set_text (self->photos_label, photo_text->len > 0 ? photo_text->str : _("No photos"));
   gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
   reset_schedule (self);
   gtk_stack_set_visible_child_name (self->detail_stack, "post");
+  /* Another post starts at its top. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->detail_scroll), 0);
   update_actions (self);
 }
 
@@ -467,6 +554,15 @@ refresh (CsReviewWindow *self)
   cs_queue_client_list_async (self->client, NULL, self->cancellable, listed_cb, g_object_ref (self));
 }
 
+/* Asked for by the head: the shown post's details too, as the roster or
+ * policy may have changed since they were fetched. */
+static void
+refresh_all (CsReviewWindow *self)
+{
+  refresh (self);
+  fetch_review (self, TRUE);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -618,18 +714,35 @@ refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  refresh (CS_REVIEW_WINDOW (widget));
+  refresh_all (CS_REVIEW_WINDOW (widget));
 }
 
 static void
 post_changed_cb (CsReviewWindow *self,
                  JsonObject     *post)
 {
+  gint64 id = json_object_get_int_member (post, "id");
+  gboolean was_listed;
+
   /* Before the first list arrives, that list will have it too. */
   if (self->posts == NULL)
     return;
+  was_listed = find_post (self, id) != NULL;
+  cs_review_window_notice_post (self, post, was_listed);
   cs_post_status_upsert (self->posts, post);
   rebuild (self);
+  /* Its history has a new entry; a new version was fetched anew by
+   * rebuild() already. */
+  if (self->selected != NULL && json_object_get_int_member (self->selected, "id") == id &&
+      g_strcmp0 (json_object_get_string_member (post, "content_hash"), self->shown_hash) == 0)
+    fetch_review (self, TRUE);
+}
+
+static void
+active_changed_cb (CsReviewWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    cs_review_window_withdraw_notification (self);
 }
 
 static void
@@ -642,6 +755,9 @@ cs_review_window_dispose (GObject *object)
   if (self->photos_cancellable != NULL)
     g_cancellable_cancel (self->photos_cancellable);
   g_clear_object (&self->photos_cancellable);
+  if (self->review_cancellable != NULL)
+    g_cancellable_cancel (self->review_cancellable);
+  g_clear_object (&self->review_cancellable);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
@@ -651,8 +767,25 @@ cs_review_window_dispose (GObject *object)
   g_clear_pointer (&self->pending_key, g_free);
   g_clear_pointer (&self->publish_at, g_date_time_unref);
   g_clear_pointer (&self->posts, g_ptr_array_unref);
+  g_clear_pointer (&self->review, json_object_unref);
+  g_clear_pointer (&self->school, g_free);
+  g_clear_pointer (&self->unseen, g_hash_table_unref);
+  g_clear_pointer (&self->notification_title, g_free);
+  g_clear_pointer (&self->notification_body, g_free);
+  if (self->tagged_photos != NULL)
+    g_ptr_array_set_size (self->tagged_photos, 0);
 
   G_OBJECT_CLASS (cs_review_window_parent_class)->dispose (object);
+}
+
+static void
+cs_review_window_finalize (GObject *object)
+{
+  CsReviewWindow *self = CS_REVIEW_WINDOW (object);
+
+  g_ptr_array_unref (self->tagged_photos);
+
+  G_OBJECT_CLASS (cs_review_window_parent_class)->finalize (object);
 }
 
 static void
@@ -662,6 +795,10 @@ cs_review_window_class_init (CsReviewWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cs_review_window_dispose;
+  object_class->finalize = cs_review_window_finalize;
+
+  g_type_ensure (CS_TYPE_POST_PREVIEW);
+  g_type_ensure (CS_TYPE_REVIEW_DETAILS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/countersign/Countersign/ui/review-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, toast_overlay);
@@ -675,10 +812,12 @@ cs_review_window_class_init (CsReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, published_box);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, post_list);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, detail_scroll);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, meta_label);
-  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, text_label);
-  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, photos_label);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, preview);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, photos_group);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, photos_box);
+  gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, details);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, comment_entry);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, now_check);
   gtk_widget_class_bind_template_child (widget_class, CsReviewWindow, schedule_check);
@@ -706,6 +845,10 @@ cs_review_window_init (CsReviewWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  /* Borrowed: the photos belong to photos_box. */
+  self->tagged_photos = g_ptr_array_new ();
+  self->unseen = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) json_object_unref);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
   reset_schedule (self);
   self->tick_source = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
 }
@@ -720,6 +863,7 @@ cs_review_window_new (GtkApplication *application,
   g_signal_connect_object (client, "post-changed", G_CALLBACK (post_changed_cb), self, G_CONNECT_SWAPPED);
   cs_queue_client_listen (client);
   refresh (self);
+  cs_queue_client_get_me_async (client, self->cancellable, me_fetched_cb, g_object_ref (self));
   return self;
 }
 
@@ -728,14 +872,9 @@ cs_review_window_get_n_photos_shown (CsReviewWindow *self)
 {
   guint n = 0;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->photos_box)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *picture = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
-
-      if (GTK_IS_PICTURE (picture) && gtk_picture_get_paintable (GTK_PICTURE (picture)) != NULL)
-        n++;
-    }
+  for (guint i = 0; i < self->tagged_photos->len; i++)
+    if (cs_tagged_photo_get_paintable (g_ptr_array_index (self->tagged_photos, i)) != NULL)
+      n++;
   return n;
 }
 

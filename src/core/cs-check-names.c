@@ -4,7 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "cs-name-evidence-private.h"
 
@@ -85,21 +89,29 @@ describe (const NameMatch *m)
       char date[64];
 
       g_date_strftime (date, sizeof date, "%-d %B %Y", person->consent_expires);
-      return g_strdup_printf ("%s %s, a member of staff whose consent to be named ran out on %s; "
-                              "ask them to renew it and update the roster, or", person->forename, person->surname, date);
+      /* Translators: the {detail} of the staff-name message, which goes on
+       * "or use their role instead…": forename, surname, the date. */
+      return g_strdup_printf (_("%s %s, a member of staff whose consent to be named ran out on %s; "
+                                "ask them to renew it and update the roster, or"), person->forename, person->surname, date);
     }
 
   if (m->kind == MATCH_STAFF)
-    return g_strdup_printf ("%s %s, a member of staff who has not agreed to be named in school posts;",
+    /* Translators: the {detail} of the staff-name message, which goes on
+     * "use their role instead…": forename and surname. */
+    return g_strdup_printf (_("%s %s, a member of staff who has not agreed to be named in school posts;"),
                             person->forename, person->surname);
 
   if (m->n_people > 1)
-    return g_strdup_printf ("a pupil on the roster (%u pupils have this name)", m->n_people);
+    /* Translators: the {detail} of the pupil-name message, after "“Name” names". */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "a pupil on the roster (%u pupil has this name)",
+                                         "a pupil on the roster (%u pupils have this name)", m->n_people),
+                            m->n_people);
 
   if (person->class_name != NULL && *person->class_name)
-    return g_strdup_printf ("a pupil on the roster (%s)", person->class_name);
+    /* Translators: the {detail} of the pupil-name message; %s is the class. */
+    return g_strdup_printf (_("a pupil on the roster (%s)"), person->class_name);
 
-  return g_strdup ("a pupil on the roster");
+  return g_strdup (_("a pupil on the roster"));
 }
 
 static void
@@ -125,21 +137,28 @@ add_match (CsCheckContext *ctx,
   if (m->kind == MATCH_STAFF)
     {
       if (cls != NULL && g_str_has_prefix (cls, "Year"))
-        g_ptr_array_add (raw->suggestions, g_strdup_printf ("our %s teacher", cls));
+        /* Translators: words put into the post in place of a teacher's
+         * name; %s is their class from the roster, such as "Year 3". */
+        g_ptr_array_add (raw->suggestions, g_strdup_printf (_("our %s teacher"), cls));
       else if (cls != NULL && *cls && g_ascii_strcasecmp (cls, "Whole school") != 0)
         {
           g_autofree char *lower = g_utf8_strdown (cls, -1);
-          g_ptr_array_add (raw->suggestions, g_strdup_printf ("the %s team", lower));
+          /* Translators: words put into the post in place of a name; %s is
+           * a team from the roster, such as "office". */
+          g_ptr_array_add (raw->suggestions, g_strdup_printf (_("the %s team"), lower));
         }
-      g_ptr_array_add (raw->suggestions, g_strdup ("a member of staff"));
+      g_ptr_array_add (raw->suggestions, g_strdup (_("a member of staff")));
     }
   else if (cls != NULL && *cls && m->n_people == 1)
     {
-      g_ptr_array_add (raw->suggestions, g_strdup_printf ("a %s pupil", cls));
-      g_ptr_array_add (raw->suggestions, g_strdup_printf ("the %s class", cls));
+      /* Translators: words put into the post in place of a pupil's name;
+       * %s is their class from the roster, such as "Year 3". */
+      g_ptr_array_add (raw->suggestions, g_strdup_printf (_("a %s pupil"), cls));
+      /* Translators: as above. */
+      g_ptr_array_add (raw->suggestions, g_strdup_printf (_("the %s class"), cls));
     }
   else
-    g_ptr_array_add (raw->suggestions, g_strdup ("one of our pupils"));
+    g_ptr_array_add (raw->suggestions, g_strdup (_("one of our pupils")));
 }
 
 static void

@@ -4,10 +4,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "cs-check-context-private.h"
 
+/* Each detail is the {detail} of the personal-data message, "“{text}” is
+ * {detail}.", marked with N_() and translated when a finding is made. */
 typedef struct
 {
   const char *detail;
@@ -34,28 +40,28 @@ enum { PHONE, OBFUSCATED_EMAIL, POSTCODE, HOUSE, LIVES_ON, BIRTH, N_PATTERNS };
 
 static const DataPattern patterns[N_PATTERNS] = {
   [PHONE] = {
-    "a phone number",
+    N_("a phone number"),
     "(?<![\\w+£$€.,/])(?:\\+\\s?44\\s?(?:\\(0\\)\\s?)?\\d[\\d\\s-]{7,13}\\d|\\(?0\\d{2,4}\\)?[\\s-]?\\d[\\d\\s-]{4,10}\\d)(?![\\w.,/]\\d)",
     0,
   },
   [OBFUSCATED_EMAIL] = {
-    "an email address",
+    N_("an email address"),
     "(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*+\\s*(?:\\(at\\)|\\[at\\]|\\{at\\}|\\sat\\s)\\s*[A-Za-z0-9-]+"
     "(?:\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|\\sdot\\s|\\.)\\s*[A-Za-z]{2,})+",
     G_REGEX_CASELESS,
   },
   [POSTCODE] = {
-    "a postcode",
+    N_("a postcode"),
     "\\b(?:[A-Z]{1,2}\\d[A-Z\\d]?|GIR)\\s?\\d[ABD-HJLNP-UW-Z]{2}\\b",
     0,
   },
   [HOUSE] = {
-    "a home address",
+    N_("a home address"),
     "(?<![\\w.,£$/-])\\d{1,4}[A-Za-z]?,?[ \\t]+(?:[A-Z][A-Za-z'’-]*+[ \\t]+){1,3}" STREET_TYPES "\\b",
     0,
   },
   [LIVES_ON] = {
-    "where someone lives",
+    N_("where someone lives"),
     "\\b(?i:lives?|living|lived|moved|moving|staying)\\s+(?i:on|at|in|to|near|above|below|over|behind|opposite|next to)\\s+"
     "(?:[^.!?\\n]{0,40}?\\s)?(?:(?i:number)\\s+\\d+\\s+|\\d+\\s+)?(?:[A-Z][\\w'’-]+\\s+){1,3}" STREET_TYPES "\\b"
     "(?:,?\\s+(?i:opposite|next to|near|behind|by|beside|across from)\\s+(?:the\\s+)?[\\w'’-]+(?:\\s+[A-Z][\\w'’-]+)?)?",
@@ -63,7 +69,7 @@ static const DataPattern patterns[N_PATTERNS] = {
     { "liv", "mov", "stay", NULL },
   },
   [BIRTH] = {
-    "a date of birth",
+    N_("a date of birth"),
     "\\b(?i:born(?:\\s+on)?|date\\s+of\\s+birth:?|d\\.?o\\.?b\\.?:?|birthday:?)[\\s(:,-]*(" DATE ")",
     0,
     { "born", "birth", "dob", "d.o.b", NULL },
@@ -183,9 +189,11 @@ add (CsCheckContext *ctx,
   if (cs_check_context_has (ctx, CS_RULE_PERSONAL_DATA, NULL, start, end, CS_SPAN_OVERLAPS))
     return;
 
-  raw = cs_check_context_add (ctx, CS_RULE_PERSONAL_DATA, start, end, detail);
+  raw = cs_check_context_add (ctx, CS_RULE_PERSONAL_DATA, start, end, _(detail));
   raw->suggestions = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (raw->suggestions, g_strdup ("the school office"));
+  /* Translators: words put into the post in place of a phone number,
+   * an address or the like. */
+  g_ptr_array_add (raw->suggestions, g_strdup (_("the school office")));
 }
 
 /* Scans with @kind's expression. A candidate that turns out not to be
@@ -372,6 +380,6 @@ cs_check_personal_data (CsCheckContext *ctx)
       const CsSpan *email = &g_array_index (ctx->emails, CsSpan, i);
 
       if (!is_school_email (ctx, ctx->text + email->start, email->end - email->start))
-        add (ctx, email->start, email->end, "an email address");
+        add (ctx, email->start, email->end, patterns[OBFUSCATED_EMAIL].detail);
     }
 }

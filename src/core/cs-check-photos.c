@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "cs-check-context-private.h"
 #include "cs-checker.h"
 #include "cs-unicode-private.h"
@@ -68,7 +72,10 @@ check_region (GPtrArray           *findings,
   if (region->kind == CS_REGION_TEXT)
     {
       add (findings, policy, CS_RULE_PHOTO_TEXT, attachment, index,
-           region->text != NULL ? region->text : "A name");
+           /* Translators: the {detail} of the photo-text message when the
+            * words in the photo were not read, as in "“A name” can be read in
+            * “photo.jpg”". */
+           region->text != NULL ? region->text : _("A name"));
       return;
     }
 

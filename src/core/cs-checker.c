@@ -4,7 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "cs-check-context-private.h"
 #include "cs-checker.h"
@@ -201,6 +205,13 @@ cs_format_rule_message (const char *template,
 {
   GString *out = g_string_new (NULL);
 
+  /* The built-in policy's messages are in the catalogue (see
+   * data/policies/default-policy-strings.h); a school's own policy's are
+   * not, and come back as written. An empty msgid would return the
+   * catalogue's header. */
+  if (*template != '\0')
+    template = g_dgettext (GETTEXT_PACKAGE, template);
+
   for (const char *p = template; *p; p++)
     {
       if (g_str_has_prefix (p, "{text}"))
@@ -394,8 +405,10 @@ cs_checker_check_length (CsChecker  *self,
 
   start = overflow_point (platform, text, len, limit);
   snippet = g_utf8_substring (text, start, g_utf8_strlen (text, len));
-  detail = g_strdup_printf ("This post is %u characters long as %s counts them, and %s allows %u: "
-                            "%u too many.",
+  /* Translators: the {detail} of the length message. The platform's name
+   * is given twice, for languages that need it in each place. */
+  detail = g_strdup_printf (_("This post is %1$u characters long as %2$s counts them, and %3$s allows %4$u: "
+                              "%5$u too many."),
                             used, cs_platform_get_display_name (platform),
                             cs_platform_get_display_name (platform), limit, used - limit);
 

@@ -6,6 +6,10 @@
 
 #define G_LOG_DOMAIN "cs-csv-reader"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cs-csv-reader.h"
@@ -193,9 +197,9 @@ cs_csv_reader_next_row (CsCsvReader  *self,
                   g_set_error (error,
                                CS_CSV_ERROR,
                                CS_CSV_ERROR_UNTERMINATED_QUOTE,
-                               "Line %u: a value starts with a quote mark (\") "
+                               _("Line %u: a value starts with a quote mark (\") "
                                "that is never closed, so the line was left out; "
-                               "add the closing quote mark or remove the opening one",
+                               "add the closing quote mark or remove the opening one"),
                                quote_line);
                   return FALSE;
                 }

@@ -6,6 +6,10 @@
 
 #define G_LOG_DOMAIN "cs-draft-store"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -77,7 +81,7 @@ check_id (const char  *id,
     return TRUE;
 
   g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_NOT_FOUND,
-               "There is no draft called “%s”: that is not a name Countersign gives drafts.",
+               _("There is no draft called “%s”: that is not a name Countersign gives drafts."),
                id != NULL ? id : "");
   return FALSE;
 }
@@ -157,7 +161,7 @@ cs_draft_store_save (CsDraftStore  *self,
   created = !g_file_test (folder, G_FILE_TEST_IS_DIR);
   if (!cs_ensure_private_dir (folder, error))
     {
-      g_prefix_error (error, "The draft could not be saved. ");
+      g_prefix_error (error, _("The draft could not be saved. "));
       return FALSE;
     }
 
@@ -179,7 +183,7 @@ cs_draft_store_save (CsDraftStore  *self,
                                  PRIVATE_FILE_MODE, error))
     {
       cs_draft_set_modified (draft, previous);
-      g_prefix_error (error, "The draft could not be saved. ");
+      g_prefix_error (error, _("The draft could not be saved. "));
       return FALSE;
     }
 
@@ -217,10 +221,10 @@ cs_draft_store_load (CsDraftStore  *self,
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_NOT_FOUND,
-                     "There is no saved draft called “%s”.", id);
+                     _("There is no saved draft called “%s”."), id);
       else
         g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                    "The saved draft “%s” could not be read. ", path);
+                                    _("The saved draft “%s” could not be read. "), path);
       return NULL;
     }
 
@@ -228,7 +232,7 @@ cs_draft_store_load (CsDraftStore  *self,
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
       g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_CORRUPT,
-                   "The saved draft “%s” is damaged and cannot be opened: %s",
+                   _("The saved draft “%s” is damaged and cannot be opened: %s"),
                    path, local_error->message);
       return NULL;
     }
@@ -237,7 +241,7 @@ cs_draft_store_load (CsDraftStore  *self,
   if (root == NULL)
     {
       g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_CORRUPT,
-                   "The saved draft “%s” is empty.", path);
+                   _("The saved draft “%s” is empty."), path);
       return NULL;
     }
 
@@ -284,13 +288,13 @@ cs_draft_store_delete (CsDraftStore  *self,
   if (type == G_FILE_TYPE_UNKNOWN)
     {
       g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_NOT_FOUND,
-                   "There is no saved draft called “%s”.", id);
+                   _("There is no saved draft called “%s”."), id);
       return FALSE;
     }
 
   if (!cs_delete_recursively (file, type, error))
     {
-      g_prefix_error (error, "The draft could not be deleted completely. ");
+      g_prefix_error (error, _("The draft could not be deleted completely. "));
       return FALSE;
     }
 
@@ -413,8 +417,8 @@ set_not_a_photo_error (GError     **error,
                        const char  *name)
 {
   g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_NOT_A_PHOTO,
-               "“%s” is not a photo Countersign can use: attach a JPEG, PNG, "
-               "WebP or HEIC photo.", name);
+               _("“%s” is not a photo Countersign can use: attach a JPEG, PNG, "
+               "WebP or HEIC photo."), name);
 }
 
 /* @name is NULL for a pasted picture, which has no file name to give. */
@@ -427,13 +431,13 @@ set_too_large_error (GError     **error,
 
   if (name != NULL)
     g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_TOO_LARGE,
-                 "“%s” is %s, too large to attach: a photo can be at most 60 MB. "
-                 "Export a smaller copy from your photo app and attach that.",
+                 _("“%s” is %s, too large to attach: a photo can be at most 60 MB. "
+                 "Export a smaller copy from your photo app and attach that."),
                  name, size_str);
   else
     g_set_error (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_TOO_LARGE,
-                 "The pasted picture is %s, too large to attach: a photo can be "
-                 "at most 60 MB. Save a smaller copy as a file and attach that.",
+                 _("The pasted picture is %s, too large to attach: a photo can be "
+                 "at most 60 MB. Save a smaller copy as a file and attach that."),
                  size_str);
 }
 
@@ -456,7 +460,7 @@ check_photo_file (GFile       *file,
                             G_FILE_QUERY_INFO_NONE, NULL, error);
   if (info == NULL)
     {
-      g_prefix_error (error, "“%s” could not be attached. ", name);
+      g_prefix_error (error, _("“%s” could not be attached. "), name);
       return NULL;
     }
 
@@ -477,7 +481,7 @@ check_photo_file (GFile       *file,
       !g_input_stream_read_all (G_INPUT_STREAM (stream), header, sizeof header,
                                 &n_read, NULL, error))
     {
-      g_prefix_error (error, "“%s” could not be attached. ", name);
+      g_prefix_error (error, _("“%s” could not be attached. "), name);
       return NULL;
     }
 
@@ -585,7 +589,7 @@ cs_draft_store_import_photo (CsDraftStore  *self,
   path = new_photo_path (self, draft, attachment_id, ext, error);
   if (path == NULL)
     {
-      g_prefix_error (error, "“%s” could not be attached. ", name);
+      g_prefix_error (error, _("“%s” could not be attached. "), name);
       return NULL;
     }
 
@@ -596,7 +600,7 @@ cs_draft_store_import_photo (CsDraftStore  *self,
   dest = g_file_new_for_path (path);
   if (!g_file_copy (source, dest, G_FILE_COPY_TARGET_DEFAULT_PERMS, NULL, NULL, NULL, error))
     {
-      g_prefix_error (error, "“%s” could not be attached. ", name);
+      g_prefix_error (error, _("“%s” could not be attached. "), name);
       return NULL;
     }
 
@@ -650,8 +654,8 @@ cs_draft_store_import_photo_bytes (CsDraftStore  *self,
   if (g_strcmp0 (ext, "png") != 0)
     {
       g_set_error_literal (error, CS_DRAFT_STORE_ERROR, CS_DRAFT_STORE_ERROR_NOT_A_PHOTO,
-                           "The pasted picture is not a photo Countersign can use: "
-                           "save it as a JPEG, PNG, WebP or HEIC file and attach that.");
+                           _("The pasted picture is not a photo Countersign can use: "
+                           "save it as a JPEG, PNG, WebP or HEIC file and attach that."));
       return NULL;
     }
 
@@ -659,7 +663,7 @@ cs_draft_store_import_photo_bytes (CsDraftStore  *self,
   path = new_photo_path (self, draft, attachment_id, ext, error);
   if (path == NULL)
     {
-      g_prefix_error (error, "The pasted picture could not be attached. ");
+      g_prefix_error (error, _("The pasted picture could not be attached. "));
       return NULL;
     }
 
@@ -667,7 +671,7 @@ cs_draft_store_import_photo_bytes (CsDraftStore  *self,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  PRIVATE_FILE_MODE, error))
     {
-      g_prefix_error (error, "The pasted picture could not be attached. ");
+      g_prefix_error (error, _("The pasted picture could not be attached. "));
       return NULL;
     }
 

@@ -6,6 +6,10 @@
 
 #define G_LOG_DOMAIN "cs-draft"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cs-draft.h"
@@ -682,7 +686,7 @@ cs_draft_dup_title (CsDraft *self)
       if (!blank)
         break;
       if (*end == '\0')
-        return g_strdup ("Untitled draft");
+        return g_strdup (_("Untitled draft"));
       line = end + 1;
     }
 

@@ -101,6 +101,32 @@ cs_facebook_publisher_describe_error (CsPublisher *publisher,
   return graph_reason (object_member (node_object (body), "error"));
 }
 
+/* When Facebook will take the Page's requests again, as the usage header
+ * of a refusal for too many estimates it: Page tokens are counted per
+ * business use case, each with its own estimated_time_to_regain_access in
+ * minutes, and the longest is the one to wait for. 0 when there is none. */
+static gint64
+regain_access_at (SoupMessage *msg)
+{
+  const char *usage = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                    "X-Business-Use-Case-Usage");
+  g_autoptr(JsonNode) node = usage != NULL ? json_from_string (usage, NULL) : NULL;
+  g_autoptr(GList) ids = node_object (node) != NULL ? json_object_get_values (node_object (node)) : NULL;
+  gint64 minutes = 0;
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonArray *limits = JSON_NODE_HOLDS_ARRAY (l->data) ? json_node_get_array (l->data) : NULL;
+
+      for (guint i = 0; limits != NULL && i < json_array_get_length (limits); i++)
+        minutes = MAX (minutes, int_member (node_object (json_array_get_element (limits, i)),
+                                            "estimated_time_to_regain_access"));
+    }
+  /* A day ahead is a mistake, not a limit, and would stall the post. */
+  minutes = MIN (minutes, 24 * 60);
+  return minutes > 0 ? g_get_real_time () / G_USEC_PER_SEC + minutes * 60 : 0;
+}
+
 /* Facebook's refusal, classified by its error code rather than by the
  * HTTP status, which is 400 for almost everything. NULL when @failure is
  * not a Graph API error. Every message carries Facebook's trace id, which
@@ -108,7 +134,8 @@ cs_facebook_publisher_describe_error (CsPublisher *publisher,
  * problem. */
 static GError *
 graph_error (CsPublishJob *job,
-             JsonNode     *failure)
+             JsonNode     *failure,
+             gint64        regain_at)
 {
   JsonObject *details = object_member (node_object (failure), "error");
   g_autoptr(GString) reference = NULL;
@@ -155,7 +182,8 @@ graph_error (CsPublishJob *job,
     case 32:   /* the Page's limit */
     case 613:  /* a limit of its own for this kind of call */
       if (job != NULL && job->retry_at == 0)
-        job->retry_at = g_get_real_time () / G_USEC_PER_SEC + FACEBOOK_RATE_LIMIT_PAUSE_SECONDS;
+        job->retry_at = regain_at > 0 ? regain_at :
+                        g_get_real_time () / G_USEC_PER_SEC + FACEBOOK_RATE_LIMIT_PAUSE_SECONDS;
       return g_error_new (CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
                           "Facebook asked for a pause: too many posts or requests for now (%s). It will be "
                           "tried again later, with nothing for you to do. For the school's IT technician: %s.",
@@ -230,7 +258,7 @@ graph_call (CsFacebookPublisher  *self,
   if (reply != NULL)
     return reply;
 
-  reworded = status != 0 ? graph_error (job, failure) : NULL;
+  reworded = status != 0 ? graph_error (job, failure, regain_access_at (msg)) : NULL;
   g_propagate_error (error, reworded != NULL ? reworded : g_steal_pointer (&local_error));
   return NULL;
 }

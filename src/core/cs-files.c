@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "cs-files-private.h"
 
 #include <errno.h>
@@ -44,7 +48,7 @@ cs_ensure_private_dir (const char  *path,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "The folder “%s” could not be created: %s.",
+                   _("The folder “%s” could not be created: %s."),
                    path, g_strerror (saved_errno));
       return FALSE;
     }

@@ -10,15 +10,24 @@
  * job's key; media ids are saved as soon as they are known so a retry
  * uploads only the photos that never arrived.
  *
+ * The key is forgotten after an hour, though, and a retry after a lost
+ * answer may come later than that (the server was down, a rate limit,
+ * a night). So the time of the first status request is saved before it
+ * goes out, and once the key may have been forgotten, the account's
+ * latest statuses are read and the post is taken as made if its text
+ * and photo descriptions are among them.
+ *
  * Progress: "media-N" (a photo ready to attach), "media-N-pending" (one
- * uploaded that the instance was still processing), "url" and
- * "status-id" (the post is made).
+ * uploaded that the instance was still processing), "post-sent" (unix
+ * seconds of the first status request), "url" and "status-id" (the post
+ * is made).
  */
 
 #include "config.h"
 
 #include "cs-mastodon-publisher.h"
 #include "cs-mastodon-publisher-private.h"
+#include "cs-publish-match.h"
 
 #include <string.h>
 
@@ -31,6 +40,16 @@
 #define PROCESSING_WAIT_MS 30000
 #define FIRST_POLL_MS      250
 #define LONGEST_POLL_MS    2000
+
+/* Mastodon keeps an Idempotency-Key for an hour. Past this age a repeat
+ * may not be recognised, so the status is looked for instead; the margin
+ * covers a slow answer and a difference between the clocks. */
+#define KEY_TRUSTED_SECONDS (50 * 60)
+
+/* How many of the account's latest statuses are read when looking for
+ * one an earlier attempt may have made. A school posts a few times a day,
+ * so the lost one is always among the first. */
+#define LOOKBACK 20
 
 struct _CsMastodonPublisher
 {
@@ -327,6 +346,26 @@ status_body (CsPublishJob *job,
   return g_bytes_new_take (json, strlen (json));
 }
 
+/* Records @status, made now or by an earlier attempt, as the post. */
+static gboolean
+take_status (CsPublishJob  *job,
+             JsonObject    *status,
+             GError       **error)
+{
+  const char *id = cs_json_get_string (status, "id");
+  const char *url = cs_json_get_string (status, "url");
+
+  g_free (job->remote_id);
+  job->remote_id = g_strdup (id);
+  g_free (job->url);
+  job->url = g_strdup (url);
+
+  /* The url first: once "status-id" is saved, nothing is asked again. */
+  if (url != NULL && !cs_publish_job_remember (job, "url", url, error))
+    return FALSE;
+  return cs_publish_job_remember (job, "status-id", id, error);
+}
+
 static gboolean
 post_status (CsMastodonPublisher  *self,
              CsPublishJob         *job,
@@ -338,7 +377,6 @@ post_status (CsMastodonPublisher  *self,
   g_autoptr(GBytes) body = status_body (job, media_ids);
   g_autoptr(JsonNode) reply = NULL;
   JsonObject *status;
-  const char *id, *url;
 
   msg = new_message (self, "POST", "/api/v1/statuses", error);
   if (msg == NULL)
@@ -348,14 +386,22 @@ post_status (CsMastodonPublisher  *self,
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", job->key);
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
 
+  /* From here on the outcome may be unknown. Only the first request's
+   * time counts: the instance remembers the key from then. */
+  if (cs_publish_job_recall (job, "post-sent") == NULL)
+    {
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+
+      if (!cs_publish_job_remember (job, "post-sent", now, error))
+        return FALSE;
+    }
+
   reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, NULL, NULL, cancellable, error);
   if (reply == NULL)
     return FALSE;
 
   status = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
-  id = cs_json_get_string (status, "id");
-  url = cs_json_get_string (status, "url");
-  if (id == NULL || *id == '\0')
+  if (cs_json_get_string (status, "id") == NULL || *cs_json_get_string (status, "id") == '\0')
     {
       /* Asking again is safe: the key brings back this same status. */
       g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
@@ -363,16 +409,115 @@ post_status (CsMastodonPublisher  *self,
                            "It will be checked again shortly.");
       return FALSE;
     }
+  return take_status (job, status, error);
+}
 
-  g_free (job->remote_id);
-  job->remote_id = g_strdup (id);
-  g_free (job->url);
-  job->url = g_strdup (url);
+/* Whether @status, from the account's timeline, is this post: the same
+ * text (Mastodon gives it as HTML, with links shortened for show) and
+ * the same photos, described as approved. */
+static gboolean
+is_this_post (CsPublishJob *job,
+              JsonObject   *status)
+{
+  JsonNode *reblog = json_object_get_member (status, "reblog");
+  JsonNode *media = json_object_get_member (status, "media_attachments");
+  JsonArray *attachments = media != NULL && JSON_NODE_HOLDS_ARRAY (media) ? json_node_get_array (media) : NULL;
+  const char *content = cs_json_get_string (status, "content");
+  const char *id = cs_json_get_string (status, "id");
+  g_autofree char *text = NULL;
 
-  /* The url first: once "status-id" is saved, nothing is asked again. */
-  if (url != NULL && !cs_publish_job_remember (job, "url", url, error))
+  /* A boost carries someone else's post. */
+  if (id == NULL || *id == '\0' || content == NULL || (reblog != NULL && !JSON_NODE_HOLDS_NULL (reblog)))
     return FALSE;
-  return cs_publish_job_remember (job, "status-id", id, error);
+  text = cs_publish_match_text_from_html (content);
+  if (!cs_publish_match_same_text (job->text != NULL ? job->text : "", text, FALSE))
+    return FALSE;
+
+  /* The descriptions tell apart two posts of the same words, or of none. */
+  if ((attachments != NULL ? json_array_get_length (attachments) : 0) != job->photos->len)
+    return FALSE;
+  for (guint i = 0; i < job->photos->len; i++)
+    {
+      const CsPublishPhoto *photo = g_ptr_array_index (job->photos, i);
+      JsonNode *node = json_array_get_element (attachments, i);
+      const char *description = JSON_NODE_HOLDS_OBJECT (node) ?
+                                cs_json_get_string (json_node_get_object (node), "description") : NULL;
+
+      if (description == NULL || !cs_publish_match_same_text (photo->alt, description, FALSE))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Looks among the account's latest statuses for this post; *@found is
+ * NULL when it is not there. */
+static gboolean
+find_earlier (CsMastodonPublisher  *self,
+              CsPublishJob         *job,
+              JsonNode            **found,
+              GCancellable         *cancellable,
+              GError              **error)
+{
+  g_autoptr(SoupMessage) me_msg = NULL;
+  g_autoptr(SoupMessage) latest_msg = NULL;
+  g_autoptr(JsonNode) me = NULL;
+  g_autoptr(JsonNode) latest = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *path = NULL;
+  const char *account_id;
+
+  *found = NULL;
+
+  me_msg = new_message (self, "GET", "/api/v1/accounts/verify_credentials", error);
+  if (me_msg == NULL)
+    return FALSE;
+  me = cs_publisher_send (CS_PUBLISHER (self), me_msg, job, NULL, NULL, cancellable, error);
+  if (me == NULL)
+    return FALSE;
+  account_id = JSON_NODE_HOLDS_OBJECT (me) ? cs_json_get_string (json_node_get_object (me), "id") : NULL;
+  if (account_id == NULL || *account_id == '\0')
+    {
+      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
+                           "Mastodon did not say which account the school's sign-in belongs to, so Countersign "
+                           "could not check whether the post is already there. It will be tried again shortly.");
+      return FALSE;
+    }
+
+  account = g_uri_escape_string (account_id, NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/accounts/%s/statuses?limit=%d&exclude_replies=true", account, LOOKBACK);
+  latest_msg = new_message (self, "GET", path, error);
+  if (latest_msg == NULL)
+    return FALSE;
+  latest = cs_publisher_send (CS_PUBLISHER (self), latest_msg, job, NULL, NULL, cancellable, error);
+  if (latest == NULL)
+    return FALSE;
+
+  for (guint i = 0; JSON_NODE_HOLDS_ARRAY (latest) && i < json_array_get_length (json_node_get_array (latest)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (latest), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) && is_this_post (job, json_node_get_object (node)))
+        {
+          *found = json_node_ref (node);
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/* Whether the status request went out so long ago that the instance may
+ * have forgotten its key. */
+static gboolean
+key_may_be_forgotten (CsPublishJob *job)
+{
+  const char *sent = cs_publish_job_recall (job, "post-sent");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* Saved before the request goes out, so without it no status can have
+   * been made, whether or not the last attempt's outcome is known. */
+  if (sent == NULL)
+    return FALSE;
+  return now - g_ascii_strtoll (sent, NULL, 10) > KEY_TRUSTED_SECONDS;
 }
 
 static gboolean
@@ -418,6 +563,16 @@ cs_mastodon_publisher_publish (CsPublisher   *publisher,
     }
   if (!check_job (job, error))
     return FALSE;
+
+  if (key_may_be_forgotten (job))
+    {
+      g_autoptr(JsonNode) earlier = NULL;
+
+      if (!find_earlier (self, job, &earlier, cancellable, error))
+        return FALSE;
+      if (earlier != NULL)
+        return take_status (job, json_node_get_object (earlier), error);
+    }
 
   media_ids = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < job->photos->len; i++)

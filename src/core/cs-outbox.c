@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "cs-outbox.h"
 
 #include "cs-files-private.h"
@@ -156,7 +160,7 @@ cs_outbox_add (CsOutbox    *self,
   building = g_build_filename (self->dir, key, NULL);
   if (g_mkdir (building, PRIVATE_DIR_MODE) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "The outbox folder %s could not be made: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("The outbox folder %s could not be made: %s"),
                    building, g_strerror (errno));
       return NULL;
     }
@@ -208,7 +212,7 @@ cs_outbox_add (CsOutbox    *self,
   cs_sync_path (building);
   if (g_rename (building, pending) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "The submission could not be queued: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("The submission could not be queued: %s"),
                    g_strerror (errno));
       cs_delete_path (building, NULL);
       return NULL;

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <glib/gstdio.h>
 
 #include "cs-photo-analyser.h"
@@ -119,9 +123,9 @@ ensure_loaded (CsPhotoAnalyser *self)
     }
 
   if (self->face_model[0] == '\0')
-    self->detector_problem = g_strdup ("No face detection model is installed, so faces cannot be found "
+    self->detector_problem = g_strdup (_("No face detection model is installed, so faces cannot be found "
                                        "automatically. Mark every face by hand, and ask your IT "
-                                       "technician to reinstall Countersign.");
+                                       "technician to reinstall Countersign."));
   else
     {
       self->detector = cs_face_detector_new (self->face_model, &error);
@@ -377,7 +381,7 @@ cs_photo_analyser_redact (CsPhotoAnalyser  *self,
       g_autofree char *name = g_path_get_basename (file);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The blurred copy of %s would replace the photo itself; save it under another name",
+                   _("The blurred copy of %s would replace the photo itself; save it under another name"),
                    name);
       return NULL;
     }

@@ -474,6 +474,17 @@ cs_publisher_send (CsPublisher   *self,
     CsPublisherClass *klass = CS_PUBLISHER_GET_CLASS (self);
     g_autofree char *reason = klass->describe_error != NULL ? klass->describe_error (self, status, reply) : NULL;
 
+    /* The reason goes inside a sentence of ours: its own full stop would
+     * double ours. */
+    if (reason != NULL)
+      {
+        g_strstrip (reason);
+        while (g_str_has_suffix (reason, "."))
+          reason[strlen (reason) - 1] = '\0';
+        if (*reason == '\0')
+          g_clear_pointer (&reason, g_free);
+      }
+
     if (status == 408 || status == 429 || status >= 500)
       {
         if (job != NULL)

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cs-queue-client.h"
 
 #include <libsoup/soup.h>
@@ -178,7 +180,7 @@ read_reply (SoupMessage  *msg,
       if (object == NULL)
         {
           g_set_error_literal (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
-                               "The approval queue sent an answer Countersign cannot read. Try again later.");
+                               _("The approval queue sent an answer Countersign cannot read. Try again later."));
           return NULL;
         }
       return json_node_ref (json_parser_get_root (parser));
@@ -202,8 +204,8 @@ read_reply (SoupMessage  *msg,
 
   g_set_error (error, CS_QUEUE_CLIENT_ERROR, code, "%s",
                message != NULL ? message
-               : code == CS_QUEUE_CLIENT_ERROR_BUSY ? "The approval queue is busy. Countersign will try again."
-               : "The approval queue refused the request.");
+               : code == CS_QUEUE_CLIENT_ERROR_BUSY ? _("The approval queue is busy. Countersign will try again.")
+               : _("The approval queue refused the request."));
   return NULL;
 }
 
@@ -217,8 +219,8 @@ return_unanswered (GTask  *task,
   else
     {
       g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_NETWORK,
-                               "The approval queue could not be reached (%s). Countersign will try again "
-                               "when it can.", error->message);
+                               _("The approval queue could not be reached (%s). Countersign will try again "
+                               "when it can."), error->message);
       g_error_free (error);
     }
 }
@@ -243,7 +245,7 @@ sent_cb (GObject      *source,
   if (g_bytes_get_size (body) > MAX_REPLY_BYTES)
     {
       g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
-                               "The approval queue sent far more than expected.");
+                               _("The approval queue sent far more than expected."));
       return;
     }
 
@@ -370,8 +372,8 @@ build_thread (GTask        *task,
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_REFUSED,
-                               "The saved submission %s cannot be read: %s", path,
-                               error != NULL ? error->message : "not a JSON object");
+                               _("The saved submission %s cannot be read: %s"), path,
+                               error != NULL ? error->message : _("not a JSON object"));
       return;
     }
   submission = json_node_get_object (json_parser_get_root (parser));
@@ -432,7 +434,7 @@ build_thread (GTask        *task,
             {
               built_free (built);
               g_task_return_new_error (task, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_REFUSED,
-                                       "A photo of the saved submission cannot be read: %s", error->message);
+                                       _("A photo of the saved submission cannot be read: %s"), error->message);
               return;
             }
           soup_multipart_append_form_file (multipart, name, "photo.jpg", "image/jpeg", jpeg);
@@ -530,7 +532,7 @@ photo_cb (GObject      *source,
 
       if (error == NULL)
         g_set_error_literal (&error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_REFUSED,
-                             "The approval queue sent something other than a photo.");
+                             _("The approval queue sent something other than a photo."));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -588,7 +590,7 @@ static JsonArray *
 finish_array (CsQueueClient  *self,
               GAsyncResult   *result,
               const char     *member,
-              const char     *what,
+              const char     *unreadable,
               GError        **error)
 {
   g_autoptr(JsonNode) node = finish (self, result, NULL, error);
@@ -599,8 +601,7 @@ finish_array (CsQueueClient  *self,
   object = json_node_get_object (node);
   if (!json_object_has_member (object, member) || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, member)))
     {
-      g_set_error (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
-                   "The approval queue sent a list of %s Countersign cannot read.", what);
+      g_set_error_literal (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY, unreadable);
       return NULL;
     }
   return json_array_ref (json_object_get_array_member (object, member));
@@ -611,7 +612,8 @@ cs_queue_client_list_finish (CsQueueClient  *self,
                              GAsyncResult   *result,
                              GError        **error)
 {
-  return finish_array (self, result, "posts", "posts", error);
+  return finish_array (self, result, "posts",
+                       _("The approval queue sent a list of posts Countersign cannot read."), error);
 }
 
 void
@@ -799,7 +801,8 @@ cs_queue_client_accounts_finish (CsQueueClient  *self,
                                  GAsyncResult   *result,
                                  GError        **error)
 {
-  return finish_array (self, result, "accounts", "accounts", error);
+  return finish_array (self, result, "accounts",
+                       _("The approval queue sent a list of accounts Countersign cannot read."), error);
 }
 
 void
@@ -953,7 +956,7 @@ cs_queue_client_get_me_finish (CsQueueClient  *self,
   if (me != NULL && json_object_get_string_member_with_default (me, "role", NULL) == NULL)
     {
       g_set_error_literal (error, CS_QUEUE_CLIENT_ERROR, CS_QUEUE_CLIENT_ERROR_BUSY,
-                           "The approval queue did not say what your account may do. Try again later.");
+                           _("The approval queue did not say what your account may do. Try again later."));
       return NULL;
     }
   return g_steal_pointer (&me);

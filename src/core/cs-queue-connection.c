@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "cs-queue-connection.h"
 
 #include <errno.h>
@@ -322,7 +326,7 @@ run_queue_command (const char          *executable,
   if (!g_subprocess_get_successful (process))
     {
       g_set_error (error, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_LOCAL_QUEUE,
-                   "The approval queue on this computer could not be set up (%s): %s",
+                   _("The approval queue on this computer could not be set up (%s): %s"),
                    args[0], err != NULL ? g_strstrip (err) : "");
       return NULL;
     }
@@ -527,8 +531,8 @@ child_lost (CsQueueConnection *self,
   if (self->restarts >= MAX_RESTARTS)
     {
       g_autoptr(GError) failed = g_error_new (CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_LOCAL_QUEUE,
-                                              "The approval queue on this computer keeps stopping (%s). "
-                                              "Open Countersign again to retry.", owned->message);
+                                              _("The approval queue on this computer keeps stopping (%s). "
+                                              "Open Countersign again to retry."), owned->message);
 
       g_signal_emit (self, signals[FAILED], 0, failed);
       return;
@@ -602,14 +606,14 @@ line_cb (GObject      *source,
       /* Once it listens, its exit is seen by wait_cb() instead. */
       if (self->startup_timed_out)
         child_lost (self, g_error_new (CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_LOCAL_QUEUE,
-                                       "The approval queue on this computer did not start within %d seconds.",
+                                       _("The approval queue on this computer did not start within %d seconds."),
                                        STARTUP_SECONDS));
       else if (!self->child_ready)
         {
           g_autofree char *why = log_tail (self);
 
           child_lost (self, g_error_new (CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_LOCAL_QUEUE,
-                                         "The approval queue on this computer stopped as it started: %s",
+                                         _("The approval queue on this computer stopped as it started: %s"),
                                          why[0] != '\0' ? why : error != NULL ? error->message : "no reason given"));
         }
       return;
@@ -686,7 +690,7 @@ start_child (CsQueueConnection *self)
   self->child = g_subprocess_launcher_spawn (launcher, &error, self->executable, "--config", config, "serve", NULL);
   if (self->child == NULL)
     {
-      g_prefix_error (&error, "The approval queue on this computer could not be started: ");
+      g_prefix_error (&error, _("The approval queue on this computer could not be started: "));
       child_lost (self, error);
       return;
     }
@@ -742,8 +746,8 @@ token_cb (GObject      *source,
   if (token == NULL)
     {
       g_task_return_new_error (task, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_NO_TOKEN,
-                               "You are not signed in to the approval queue at %s. Sign in from "
-                               "Preferences, with your name and password or the token the school gave you.",
+                               _("You are not signed in to the approval queue at %s. Sign in from "
+                               "Preferences, with your name and password or the token the school gave you."),
                                url);
       return;
     }
@@ -809,21 +813,21 @@ cs_queue_connection_open_async (CsQueueConnection   *self,
   if (url == NULL)
     {
       g_task_return_new_error (task, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS,
-                               "“%s” is not the address of an approval queue; it should look like "
-                               "https://queue.school.example.", server_url);
+                               _("“%s” is not the address of an approval queue; it should look like "
+                               "https://queue.school.example."), server_url);
       return;
     }
   if (!is_safe_address (url))
     {
       g_task_return_new_error (task, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_BAD_ADDRESS,
-                               "%s must start with https://: sign-in tokens and pupils' photos must not "
-                               "cross a network unencrypted.", server_url);
+                               _("%s must start with https://: sign-in tokens and pupils' photos must not "
+                               "cross a network unencrypted."), server_url);
       return;
     }
   if (tokens == NULL)
     {
       g_task_return_new_error (task, CS_QUEUE_CONNECTION_ERROR, CS_QUEUE_CONNECTION_ERROR_NO_TOKEN,
-                               "You are not signed in to the approval queue at %s. Sign in from Preferences.",
+                               _("You are not signed in to the approval queue at %s. Sign in from Preferences."),
                                url);
       return;
     }

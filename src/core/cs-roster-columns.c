@@ -6,6 +6,10 @@
 
 #define G_LOG_DOMAIN "cs-roster-columns"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "cs-roster.h"
 #include "cs-roster-columns.h"
 
@@ -319,7 +323,17 @@ cs_roster_columns_map (const CsRosterColumns *self,
                        GError               **error)
 {
   int ranks[CS_ROSTER_N_COLUMNS];
-  g_autoptr(GPtrArray) missing = NULL;
+  static const char * const no_columns[8] = {
+    NULL,
+    N_("The roster has no forename column."),
+    N_("The roster has no surname column."),
+    N_("The roster has no forename or surname column."),
+    N_("The roster has no consent column."),
+    N_("The roster has no forename or consent column."),
+    N_("The roster has no surname or consent column."),
+    N_("The roster has no forename, surname or consent column."),
+  };
+  guint missing = 0;
   g_autoptr(GString) message = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -349,40 +363,35 @@ cs_roster_columns_map (const CsRosterColumns *self,
         }
     }
 
-  missing = g_ptr_array_new ();
+  /* Whole sentences for each set of missing columns, so that each can be
+   * translated as one. */
   if (positions[CS_ROSTER_COLUMN_FORENAME] == CS_ROSTER_COLUMN_ABSENT)
-    g_ptr_array_add (missing, (gpointer) "forename");
+    missing |= 1;
   if (positions[CS_ROSTER_COLUMN_SURNAME] == CS_ROSTER_COLUMN_ABSENT)
-    g_ptr_array_add (missing, (gpointer) "surname");
+    missing |= 2;
   /* Either consent column is enough: a school that only records photo
    * consent still gets its photos checked, and its names count as not
    * consented. */
   if (positions[CS_ROSTER_COLUMN_PHOTO_CONSENT] == CS_ROSTER_COLUMN_ABSENT &&
       positions[CS_ROSTER_COLUMN_NAME_CONSENT] == CS_ROSTER_COLUMN_ABSENT)
-    g_ptr_array_add (missing, (gpointer) "consent");
+    missing |= 4;
 
-  if (missing->len == 0)
+  if (missing == 0)
     return TRUE;
 
-  message = g_string_new ("The roster has no ");
-  for (guint i = 0; i < missing->len; i++)
-    {
-      if (i > 0)
-        g_string_append (message, i + 1 == missing->len ? " or " : ", ");
-      g_string_append (message, g_ptr_array_index (missing, i));
-    }
-  g_string_append (message, " column. ");
+  message = g_string_new (_(no_columns[missing]));
+  g_string_append_c (message, ' ');
 
   if (header_line <= 1)
-    g_string_append_printf (message, "The first line reads: “%s”. ", header_text);
+    g_string_append_printf (message, _("The first line reads: “%s”. "), header_text);
   else
-    g_string_append_printf (message, "The header, on line %u, reads: “%s”. ",
+    g_string_append_printf (message, _("The header, on line %u, reads: “%s”. "),
                             header_line, header_text);
 
   g_string_append (message,
-                   "Countersign needs a forename column, a surname column and a "
+                   _("Countersign needs a forename column, a surname column and a "
                    "photo consent or name consent column (photo_consent, "
-                   "name_consent); rename the columns in the file to match.");
+                   "name_consent); rename the columns in the file to match."));
 
   g_set_error_literal (error,
                        CS_ROSTER_ERROR,

@@ -6,6 +6,10 @@
 
 #define G_LOG_DOMAIN "cs-roster"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cs-csv-reader.h"
@@ -480,11 +484,16 @@ parse_person (GPtrArray  *fields,
 
   if (person->forename == NULL || person->surname == NULL)
     {
-      *message = g_strdup_printf ("Line %u has no %s; every person needs a forename and a surname.",
-                                  line,
-                                  person->forename != NULL ? "surname" :
-                                  person->surname != NULL ? "forename" :
-                                  "forename or surname");
+      const char *format;
+
+      /* Whole sentences, so that each can be translated as one. */
+      if (person->forename != NULL)
+        format = _("Line %u has no surname; every person needs a forename and a surname.");
+      else if (person->surname != NULL)
+        format = _("Line %u has no forename; every person needs a forename and a surname.");
+      else
+        format = _("Line %u has no forename or surname; every person needs a forename and a surname.");
+      *message = g_strdup_printf (format, line);
       return NULL;
     }
 
@@ -493,7 +502,7 @@ parse_person (GPtrArray  *fields,
     {
       g_autofree char *value = quote_value (field);
 
-      *message = g_strdup_printf ("Line %u: the photo consent column says “%s”; use yes, no or never.",
+      *message = g_strdup_printf (_("Line %u: the photo consent column says “%s”; use yes, no or never."),
                                   line, value);
       return NULL;
     }
@@ -503,7 +512,7 @@ parse_person (GPtrArray  *fields,
     {
       g_autofree char *value = quote_value (field);
 
-      *message = g_strdup_printf ("Line %u: the name consent column says “%s”; use yes or no.",
+      *message = g_strdup_printf (_("Line %u: the name consent column says “%s”; use yes or no."),
                                   line, value);
       return NULL;
     }
@@ -513,10 +522,10 @@ parse_person (GPtrArray  *fields,
     {
       g_autofree char *value = quote_value (field);
 
-      *message = g_strdup_printf ("Line %u: the consent expiry date “%s” is not a date "
+      *message = g_strdup_printf (_("Line %u: the consent expiry date “%s” is not a date "
                                   "Countersign can read; write it as YYYY-MM-DD "
                                   "(2027-08-31) or DD/MM/YYYY (31/08/2027), or leave "
-                                  "it empty if consent does not expire.",
+                                  "it empty if consent does not expire."),
                                   line, value);
       return NULL;
     }
@@ -589,8 +598,8 @@ set_too_large_error (GError  **error,
   g_set_error (error,
                CS_ROSTER_ERROR,
                CS_ROSTER_ERROR_TOO_LARGE,
-               "The roster file is %s, far more than any school roster; "
-               "a roster can be at most 64 MiB. Check that this is the right file.",
+               _("The roster file is %s, far more than any school roster; "
+               "a roster can be at most 64 MiB. Check that this is the right file."),
                size_text);
 }
 
@@ -610,9 +619,9 @@ decode_text (const char     *data,
              CsRosterTable  *table,
              GError        **error)
 {
-  static const char not_text_message[] =
-    "This file does not look like CSV text. Save the roster from your MIS "
-    "or spreadsheet as “CSV UTF-8 (Comma delimited)” and load that file.";
+  const char *not_text_message =
+    _("This file does not look like CSV text. Save the roster from your MIS "
+    "or spreadsheet as “CSV UTF-8 (Comma delimited)” and load that file.");
   gsize n_valid = 0, n_invalid = 0;
   gsize converted_len = 0;
 
@@ -644,9 +653,9 @@ decode_text (const char     *data,
       (*len >= 4 && memcmp (data, "\xD0\xCF\x11\xE0", 4) == 0))
     {
       g_set_error_literal (error, CS_ROSTER_ERROR, CS_ROSTER_ERROR_NOT_TEXT,
-                           "This file is an Excel workbook, not CSV text. Open it "
+                           _("This file is an Excel workbook, not CSV text. Open it "
                            "in Excel, choose Save As and “CSV UTF-8 (Comma "
-                           "delimited)”, and load the file that makes.");
+                           "delimited)”, and load the file that makes."));
       return NULL;
     }
 
@@ -702,10 +711,10 @@ decode_text (const char     *data,
   *len = converted_len;
 
   add_problem (table, 0,
-               g_strdup ("The file is not saved as UTF-8 text, so it was read as "
+               g_strdup (_("The file is not saved as UTF-8 text, so it was read as "
                          "Windows-1252, the way Excel saves “CSV (Comma delimited)”. "
                          "Check that accented names look right, and next time save "
-                         "the roster as “CSV UTF-8 (Comma delimited)”."));
+                         "the roster as “CSV UTF-8 (Comma delimited)”.")));
 
   return *converted;
 }
@@ -720,9 +729,12 @@ set_no_rows_error (GError        **error,
   guint n_row_problems = 0;
 
   if (n_rows == 1)
-    g_string_append (message, "The one row in the roster could not be used.");
+    g_string_append (message, _("The one row in the roster could not be used."));
   else
-    g_string_append_printf (message, "None of the %u rows in the roster could be used.",
+    g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE,
+                                                  "None of the %u row in the roster could be used.",
+                                                  "None of the %u rows in the roster could be used.",
+                                                  n_rows),
                             n_rows);
 
   for (guint i = 0; i < table->problems->len; i++)
@@ -742,11 +754,18 @@ set_no_rows_error (GError        **error,
         }
     }
 
-  if (n_row_problems == n_quoted + 1)
-    g_string_append (message, " One more line has a problem too.");
-  else if (n_row_problems > n_quoted)
-    g_string_append_printf (message, " %u more lines have problems too.",
-                            n_row_problems - n_quoted);
+  if (n_row_problems > n_quoted)
+    {
+      guint more = n_row_problems - n_quoted;
+
+      g_string_append_c (message, ' ');
+      if (more == 1)
+        g_string_append (message, _("One more line has a problem too."));
+      else
+        g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE, "%u more line has a problem too.",
+                                                      "%u more lines have problems too.", more),
+                                more);
+    }
 
   g_set_error_literal (error, CS_ROSTER_ERROR, CS_ROSTER_ERROR_NO_ROWS, message->str);
 }
@@ -799,12 +818,12 @@ cs_roster_parse (const char             *data,
           if (row_error == NULL)
             {
               g_set_error_literal (error, CS_ROSTER_ERROR, CS_ROSTER_ERROR_EMPTY,
-                                   "The roster file is empty.");
+                                   _("The roster file is empty."));
               return NULL;
             }
 
           g_set_error (error, CS_ROSTER_ERROR, CS_ROSTER_ERROR_MISSING_COLUMN,
-                       "The header line of the roster cannot be read. %s.",
+                       _("The header line of the roster cannot be read. %s."),
                        row_error->message);
           return NULL;
         }
@@ -814,8 +833,8 @@ cs_roster_parse (const char             *data,
       if (!g_utf8_validate (text, text_len, NULL))
         {
           g_set_error (error, CS_ROSTER_ERROR, CS_ROSTER_ERROR_NOT_TEXT,
-                       "Line %u, the header, is not valid UTF-8 text; save the "
-                       "file as “CSV UTF-8 (Comma delimited)”.",
+                       _("Line %u, the header, is not valid UTF-8 text; save the "
+                       "file as “CSV UTF-8 (Comma delimited)”."),
                        line);
           return NULL;
         }
@@ -841,9 +860,9 @@ cs_roster_parse (const char             *data,
           if (n_header_fields == 1 && strpbrk (header_text, ";\t") != NULL)
             {
               char *message = g_strconcat (local_error->message,
-                                           " The columns seem to be separated by "
+                                           _(" The columns seem to be separated by "
                                            "semicolons or tabs rather than commas; save "
-                                           "the file as “CSV UTF-8 (Comma delimited)”.",
+                                           "the file as “CSV UTF-8 (Comma delimited)”."),
                                            NULL);
 
               g_free (local_error->message);
@@ -886,8 +905,8 @@ cs_roster_parse (const char             *data,
         {
           n_rows++;
           add_problem (table, line,
-                       g_strdup_printf ("Line %u is not valid UTF-8 text; save the "
-                                        "file as “CSV UTF-8 (Comma delimited)”.",
+                       g_strdup_printf (_("Line %u is not valid UTF-8 text; save the "
+                                        "file as “CSV UTF-8 (Comma delimited)”."),
                                         line));
           continue;
         }
@@ -900,9 +919,9 @@ cs_roster_parse (const char             *data,
       if (fields->len != n_header_fields)
         {
           add_problem (table, line,
-                       g_strdup_printf ("Line %u has %u fields but the header has %u; "
+                       g_strdup_printf (_("Line %u has %u fields but the header has %u; "
                                         "check for a missing comma or an unquoted "
-                                        "comma inside a name.",
+                                        "comma inside a name."),
                                         line, fields->len, n_header_fields));
           continue;
         }
@@ -920,9 +939,9 @@ cs_roster_parse (const char             *data,
           g_autofree char *id = quote_value (person->id);
 
           add_problem (table, line,
-                       g_strdup_printf ("Line %u has the id “%s”, which line %u "
+                       g_strdup_printf (_("Line %u has the id “%s”, which line %u "
                                         "already uses; every person needs an id "
-                                        "of their own.",
+                                        "of their own."),
                                         line, id, first->line));
           cs_person_unref (person);
           continue;
@@ -935,7 +954,7 @@ cs_roster_parse (const char             *data,
   if (n_rows == 0)
     {
       g_set_error_literal (error, CS_ROSTER_ERROR, CS_ROSTER_ERROR_EMPTY,
-                           "The roster has a header line but no people under it.");
+                           _("The roster has a header line but no people under it."));
       return NULL;
     }
 

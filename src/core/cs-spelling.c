@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <hunspell.h>
@@ -106,8 +108,8 @@ cs_spelling_new (const char  *language,
   if (dic == NULL)
     {
       g_set_error (error, CS_SPELLING_ERROR, CS_SPELLING_ERROR_NO_DICTIONARY,
-                   "No %s spelling dictionary is installed; install the hunspell-en-gb package "
-                   "(or set COUNTERSIGN_DICTIONARY_DIR to the folder that holds %s.dic)",
+                   _("No %s spelling dictionary is installed; install the hunspell-en-gb package "
+                   "(or set COUNTERSIGN_DICTIONARY_DIR to the folder that holds %s.dic)"),
                    language, language);
       return NULL;
     }
@@ -124,7 +126,7 @@ cs_spelling_new (const char  *language,
   if (self->handle == NULL || g_strcmp0 (Hunspell_get_dic_encoding (self->handle), "UTF-8") != 0)
     {
       g_set_error (error, CS_SPELLING_ERROR, CS_SPELLING_ERROR_NO_DICTIONARY,
-                   "The spelling dictionary %s could not be opened as UTF-8", dic);
+                   _("The spelling dictionary %s could not be opened as UTF-8"), dic);
       return NULL;
     }
 

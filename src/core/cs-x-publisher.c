@@ -15,7 +15,7 @@
 #include "cs-x-publisher.h"
 
 #include "cs-platform.h"
-#include "cs-url.h"
+#include "cs-publish-match.h"
 
 #include <string.h>
 
@@ -31,10 +31,6 @@
 /* X deletes media that no post has used after expires_after_secs. An
  * upload is reused only if it will outlive the rest of this attempt. */
 #define X_MEDIA_MARGIN_SECONDS (10 * 60)
-
-/* Stands for a link when comparing texts, since X swaps every link for a
- * t.co one; a control character never typed in a post. */
-#define LINK_MARK "\001"
 
 struct _CsXPublisher
 {
@@ -575,79 +571,6 @@ x_post (Run     *run,
   return x_finish (job, id, error);
 }
 
-/* X sends a post's text back with &, < and > as HTML entities. */
-static char *
-decode_entities (const char *text)
-{
-  static const struct { const char *entity; char c; } entities[] = {
-    { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-  };
-  GString *out = g_string_sized_new (strlen (text));
-
-  for (const char *p = text; *p != '\0';)
-    {
-      gboolean decoded = FALSE;
-
-      if (*p == '&')
-        for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
-          if (g_str_has_prefix (p, entities[i].entity))
-            {
-              g_string_append_c (out, entities[i].c);
-              p += strlen (entities[i].entity);
-              decoded = TRUE;
-              break;
-            }
-      if (!decoded)
-        g_string_append_c (out, *p++);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* @text as it can be compared with what X holds: normalised, every link
- * replaced by one mark, and without surrounding white space. */
-static char *
-comparable_text (const char *text,
-                 gboolean    from_x)
-{
-  g_autofree char *decoded = from_x ? decode_entities (text) : g_strdup (text);
-  g_autofree char *nfc = g_utf8_normalize (decoded, -1, G_NORMALIZE_NFC);
-  const char *src = nfc != NULL ? nfc : decoded;
-  gsize len = strlen (src);
-  gsize pos = 0;
-  gsize start, end;
-  GString *out = g_string_sized_new (len);
-
-  while (pos < len && cs_url_find_next (src, len, pos, &start, &end))
-    {
-      g_string_append_len (out, src + pos, start - pos);
-      g_string_append (out, LINK_MARK);
-      pos = end;
-    }
-  g_string_append (out, src + pos);
-  return g_strstrip (g_string_free (out, FALSE));
-}
-
-static gboolean
-same_text (const char *ours,
-           const char *theirs,
-           gboolean    with_photos)
-{
-  g_autofree char *a = comparable_text (ours, FALSE);
-  g_autofree char *b = comparable_text (theirs, TRUE);
-
-  if (g_str_equal (a, b))
-    return TRUE;
-
-  /* X ends the text of a post with photos with a link to them. */
-  if (with_photos && g_str_has_suffix (b, LINK_MARK))
-    {
-      b[strlen (b) - strlen (LINK_MARK)] = '\0';
-      g_strchomp (b);
-      return g_str_equal (a, b);
-    }
-  return FALSE;
-}
-
 /* Looks among the account's latest posts for this one. *@id is NULL when
  * it is not there. */
 static gboolean
@@ -660,7 +583,7 @@ x_find_earlier (Run     *run,
   g_autoptr(JsonNode) latest = NULL;
   g_autofree char *user_id = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *ours = comparable_text (job->text != NULL ? job->text : "", FALSE);
+  g_autofree char *ours = cs_publish_match_comparable (job->text != NULL ? job->text : "");
   JsonArray *posts;
 
   *id = NULL;
@@ -690,9 +613,14 @@ x_find_earlier (Run     *run,
       JsonObject *post = node_object (json_array_get_element (posts, i));
       const char *text = cs_json_get_string (post, "text");
       const char *post_id = cs_json_get_string (post, "id");
+      g_autofree char *theirs = NULL;
 
-      if (text != NULL && post_id != NULL &&
-          same_text (job->text != NULL ? job->text : "", text, job->photos->len > 0))
+      if (text == NULL || post_id == NULL)
+        continue;
+      /* X sends the text back with &, < and > as HTML entities, every
+       * link as a t.co one, and after a post's photos a link to them. */
+      theirs = cs_publish_match_decode_entities (text);
+      if (cs_publish_match_same_text (job->text != NULL ? job->text : "", theirs, job->photos->len > 0))
         {
           *id = g_strdup (post_id);
           break;
