@@ -8,7 +8,7 @@
 #include "cs-bluesky-publisher.h"
 #include "cs-files-private.h"
 #include "cs-image.h"
-#include "cs-test-platform.h"
+#include "cs-test-publish.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,27 +22,10 @@
 
 /* The stand-in PDS */
 
-typedef enum
-{
-  FAULT_REPLY,       /* answer this instead of doing the work */
-  FAULT_DROP_AFTER,  /* do the work, then close the connection unanswered */
-} FaultKind;
-
-typedef struct
-{
-  char      *path;
-  guint      skip;      /* matching calls to let through first */
-  FaultKind  kind;
-  guint      status;
-  char      *body;
-  char      *header;
-  char      *value;
-} Fault;
-
 typedef struct
 {
   GMutex      lock;
-  GQueue      faults;           /* Fault */
+  CsTestFaults faults;
   guint       sessions;         /* sessions made or refreshed, to name tokens */
   char       *access;           /* the access token the PDS accepts */
   char       *refresh;          /* the refresh token it accepts, once */
@@ -55,22 +38,10 @@ typedef struct
 } FakePds;
 
 static void
-fault_free (Fault *fault)
-{
-  g_free (fault->path);
-  g_free (fault->body);
-  g_free (fault->header);
-  g_free (fault->value);
-  g_free (fault);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fault, fault_free)
-
-static void
 fake_init (FakePds *fake)
 {
   g_mutex_init (&fake->lock);
-  g_queue_init (&fake->faults);
+  cs_test_faults_init (&fake->faults);
   /* A session from an earlier run, whose refresh token the server kept. */
   fake->access = g_strdup ("access-saved");
   fake->refresh = g_strdup (SAVED_REFRESH);
@@ -82,7 +53,7 @@ fake_init (FakePds *fake)
 static void
 fake_clear (FakePds *fake)
 {
-  g_queue_clear_full (&fake->faults, (GDestroyNotify) fault_free);
+  cs_test_faults_clear (&fake->faults);
   g_free (fake->access);
   g_free (fake->refresh);
   g_ptr_array_unref (fake->blobs);
@@ -93,53 +64,18 @@ fake_clear (FakePds *fake)
 
 /* Scripts the call to the XRPC method @nsid after the next @skip. */
 static void
-fake_add_fault (FakePds    *fake,
-                const char *nsid,
-                guint       skip,
-                FaultKind   kind,
-                guint       status,
-                const char *body,
-                const char *header,
-                const char *value)
+fake_add_fault (FakePds         *fake,
+                const char      *nsid,
+                guint            skip,
+                CsTestFaultKind  kind,
+                guint            status,
+                const char      *body,
+                const char      *header,
+                const char      *value)
 {
-  Fault *fault = g_new0 (Fault, 1);
+  g_autofree char *path = g_strconcat ("/xrpc/", nsid, NULL);
 
-  fault->path = g_strconcat ("/xrpc/", nsid, NULL);
-  fault->skip = skip;
-  fault->kind = kind;
-  fault->status = status;
-  fault->body = g_strdup (body);
-  fault->header = g_strdup (header);
-  fault->value = g_strdup (value);
-  g_mutex_lock (&fake->lock);
-  g_queue_push_tail (&fake->faults, fault);
-  g_mutex_unlock (&fake->lock);
-}
-
-static Fault *
-fake_take_fault (FakePds    *fake,
-                 const char *path)
-{
-  Fault *found = NULL;
-
-  g_mutex_lock (&fake->lock);
-  for (GList *l = fake->faults.head; l != NULL; l = l->next)
-    {
-      Fault *fault = l->data;
-
-      if (!g_str_equal (fault->path, path))
-        continue;
-      if (fault->skip > 0)
-        fault->skip--;
-      else
-        {
-          found = fault;
-          g_queue_delete_link (&fake->faults, l);
-        }
-      break;
-    }
-  g_mutex_unlock (&fake->lock);
-  return found;
+  cs_test_faults_add (&fake->faults, NULL, path, FALSE, skip, kind, status, body, header, value);
 }
 
 static void
@@ -436,9 +372,9 @@ pds_cb (CsTestPlatform      *platform,
   const char *authorization = soup_message_headers_get_one (request->headers, "Authorization");
   const char *token = authorization != NULL && g_str_has_prefix (authorization, "Bearer ") ? authorization + 7 : NULL;
   const char *nsid = request->path + strlen ("/xrpc/");
-  g_autoptr(Fault) fault = fake_take_fault (fake, request->path);
+  g_autoptr(CsTestFault) fault = cs_test_faults_take (&fake->faults, request->method, request->path);
 
-  if (fault != NULL && fault->kind == FAULT_REPLY)
+  if (fault != NULL && fault->kind == CS_TEST_FAULT_REPLY)
     {
       cs_test_reply (msg, fault->status, fault->body, fault->header, fault->value, NULL);
       return;
@@ -472,7 +408,7 @@ pds_cb (CsTestPlatform      *platform,
                        NULL);
     }
 
-  if (fault != NULL && fault->kind == FAULT_DROP_AFTER)
+  if (fault != NULL && fault->kind == CS_TEST_FAULT_DROP_AFTER)
     cs_test_drop (msg);
 }
 
@@ -491,10 +427,8 @@ static const Account wrong_password = { "wxyz-wxyz-wxyz-wxyz", NULL };
 
 typedef struct
 {
-  char           *dir;
+  CsTestPublish   base;
   FakePds         fake;
-  CsTestPlatform *platform;
-  CsPublisher    *publisher;
 } Fixture;
 
 static void
@@ -502,29 +436,24 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   const Account *account = data;
-  g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("cs-publish-bluesky-XXXXXX", &error);
-  g_assert_no_error (error);
+  cs_test_publish_set_up (&f->base, "cs-publish-bluesky");
   fake_init (&f->fake);
-  f->platform = cs_test_platform_new (f->dir);
-  cs_test_platform_handle (f->platform, "/xrpc/", pds_cb, &f->fake);
-  cs_test_platform_start (f->platform);
-  f->publisher = cs_bluesky_publisher_new (cs_test_platform_get_url (f->platform), HANDLE,
-                                           account->app_password, account->refresh_jwt);
-  cs_publisher_pin_certificate (f->publisher, cs_test_platform_get_certificate (f->platform));
+  cs_test_platform_handle (f->base.platform, "/xrpc/", pds_cb, &f->fake);
+  cs_test_publish_start (&f->base);
+  f->base.publisher = cs_test_publish_pin (&f->base,
+                                           cs_bluesky_publisher_new (cs_test_platform_get_url (f->base.platform),
+                                                                     HANDLE, account->app_password,
+                                                                     account->refresh_jwt));
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (f->publisher);
-  cs_test_platform_free (f->platform);
+  g_assert_finalize_object (g_steal_pointer (&f->base.publisher));
+  cs_test_publish_tear_down (&f->base);
   fake_clear (&f->fake);
-  g_assert_true (cs_delete_path (f->dir, NULL));
-  g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
-  g_free (f->dir);
 }
 
 /* Photos */
@@ -538,25 +467,6 @@ encode (CsImage *image,
 
   g_assert_no_error (error);
   return jpeg;
-}
-
-static GBytes *
-make_photo (guint seed)
-{
-  g_autoptr(CsImage) image = cs_image_new (64, 48);
-  guint8 *pixels = cs_image_get_data (image);
-  gsize stride = cs_image_get_stride (image);
-
-  for (int y = 0; y < 48; y++)
-    for (int x = 0; x < 64; x++)
-      {
-        guint8 *p = pixels + y * stride + x * 3;
-
-        p[0] = (guint8) (x * 4 + seed * 40);
-        p[1] = (guint8) (y * 5);
-        p[2] = (guint8) (seed * 70);
-      }
-  return encode (image, 90);
 }
 
 /* Noise hardly compresses, so at high quality this is well over 1 MB. */
@@ -619,26 +529,8 @@ make_job (const char *text,
           const char *key,
           guint       n_photos)
 {
-  CsPublishJob *job = cs_publish_job_new (text, key);
-
-  for (guint i = 0; i < n_photos; i++)
-    {
-      g_autoptr(GBytes) jpeg = make_photo (i);
-      g_autofree char *alt = g_strdup_printf ("Photo %u: Year 2 reading outside with their buddies", i + 1);
-
-      cs_publish_job_add_photo (job, jpeg, alt);
-    }
-  return job;
-}
-
-/* Helpers */
-
-static const CsTestRequest *
-nth (GPtrArray *requests,
-     guint      i)
-{
-  g_assert_cmpuint (i, <, requests->len);
-  return g_ptr_array_index (requests, i);
+  return cs_test_publish_new_job (NULL, text, key, n_photos, cs_test_make_photo, NULL, 0,
+                                  "Year 2 reading outside with their buddies");
 }
 
 static void
@@ -659,13 +551,13 @@ calls (Fixture    *f,
 {
   g_autofree char *path = g_strconcat ("/xrpc/", nsid, NULL);
 
-  return cs_test_platform_count (f->platform, method, path);
+  return cs_test_platform_count (f->base.platform, method, path);
 }
 
 static guint
 n_requests (Fixture *f)
 {
-  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->platform);
+  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->base.platform);
 
   return requests->len;
 }
@@ -676,7 +568,7 @@ last_record (Fixture   *f,
              JsonNode **root,
              char     **rkey)
 {
-  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->platform);
+  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->base.platform);
 
   for (guint i = requests->len; i > 0; i--)
     {
@@ -728,16 +620,16 @@ test_posts_photos (Fixture       *f,
   JsonArray *langs, *images;
   gint64 after;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   after = g_get_real_time ();
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 4);
-  assert_call (nth (requests, 0), "POST", "com.atproto.server.createSession");
+  assert_call (cs_test_nth_request (requests, 0), "POST", "com.atproto.server.createSession");
   for (guint i = 0; i < 2; i++)
     {
-      const CsTestRequest *upload = nth (requests, 1 + i);
+      const CsTestRequest *upload = cs_test_nth_request (requests, 1 + i);
       const CsPublishPhoto *photo = g_ptr_array_index (job->photos, i);
 
       assert_call (upload, "POST", "com.atproto.repo.uploadBlob");
@@ -746,8 +638,8 @@ test_posts_photos (Fixture       *f,
       /* Small and clean already, so sent exactly as approved. */
       g_assert_true (g_bytes_equal (upload->body, photo->jpeg));
     }
-  assert_call (nth (requests, 3), "POST", "com.atproto.repo.createRecord");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 3)->headers, "Authorization"), ==, "Bearer access-1");
+  assert_call (cs_test_nth_request (requests, 3), "POST", "com.atproto.repo.createRecord");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 3)->headers, "Authorization"), ==, "Bearer access-1");
 
   record = last_record (f, &root, &rkey);
   g_assert_cmpstr (cs_json_get_string (json_node_get_object (root), "repo"), ==, DID);
@@ -789,7 +681,7 @@ test_posts_photos (Fixture       *f,
   g_assert_cmpuint (fake_count_records (&f->fake), ==, 1);
 
   /* The new refresh token, for the server to keep. */
-  secrets = cs_publisher_take_changed_secrets (f->publisher);
+  secrets = cs_publisher_take_changed_secrets (f->base.publisher);
   g_assert_nonnull (secrets);
   g_assert_cmpstr (cs_json_get_string (secrets, "refresh_jwt"), ==, "refresh-1");
   g_assert_cmpstr (cs_json_get_string (secrets, "app_password"), ==, APP_PASSWORD);
@@ -803,9 +695,9 @@ test_session_once (Fixture       *f,
   g_autoptr(CsPublishJob) second = make_job ("Cake sale on Friday after school.", "delivery-2", 0);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cs_publisher_publish (f->publisher, first, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, first, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (cs_publisher_publish (f->publisher, second, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, second, NULL, &error));
   g_assert_no_error (error);
 
   g_assert_cmpuint (calls (f, "POST", "com.atproto.server.createSession"), ==, 1);
@@ -824,17 +716,17 @@ test_saved_session (Fixture       *f,
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(JsonObject) secrets = NULL;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* The kept refresh token, not the password: no sign-in spent. */
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 2);
-  assert_call (nth (requests, 0), "POST", "com.atproto.server.refreshSession");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 0)->headers, "Authorization"), ==,
+  assert_call (cs_test_nth_request (requests, 0), "POST", "com.atproto.server.refreshSession");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 0)->headers, "Authorization"), ==,
                    "Bearer " SAVED_REFRESH);
-  assert_call (nth (requests, 1), "POST", "com.atproto.repo.createRecord");
-  secrets = cs_publisher_take_changed_secrets (f->publisher);
+  assert_call (cs_test_nth_request (requests, 1), "POST", "com.atproto.repo.createRecord");
+  secrets = cs_publisher_take_changed_secrets (f->base.publisher);
   g_assert_cmpstr (cs_json_get_string (secrets, "refresh_jwt"), ==, "refresh-1");
 }
 
@@ -846,14 +738,14 @@ test_stale_saved_session (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = NULL;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 3);
-  assert_call (nth (requests, 0), "POST", "com.atproto.server.refreshSession");
-  assert_call (nth (requests, 1), "POST", "com.atproto.server.createSession");
-  assert_call (nth (requests, 2), "POST", "com.atproto.repo.createRecord");
+  assert_call (cs_test_nth_request (requests, 0), "POST", "com.atproto.server.refreshSession");
+  assert_call (cs_test_nth_request (requests, 1), "POST", "com.atproto.server.createSession");
+  assert_call (cs_test_nth_request (requests, 2), "POST", "com.atproto.repo.createRecord");
 }
 
 static void
@@ -867,34 +759,34 @@ test_expired_token_refreshed_once (Fixture       *f,
   g_autoptr(JsonObject) secrets = NULL;
   guint before;
 
-  g_assert_true (cs_publisher_publish (f->publisher, first, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, first, NULL, &error));
   g_assert_no_error (error);
-  secrets = cs_publisher_take_changed_secrets (f->publisher);
+  secrets = cs_publisher_take_changed_secrets (f->base.publisher);
   g_assert_cmpstr (cs_json_get_string (secrets, "refresh_jwt"), ==, "refresh-1");
   g_clear_pointer (&secrets, json_object_unref);
 
   fake_expire_access (&f->fake, FALSE);
   before = n_requests (f);
-  g_assert_true (cs_publisher_publish (f->publisher, second, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, second, NULL, &error));
   g_assert_no_error (error);
 
   /* Refused as expired, one refresh with the refresh token, then the
    * same call again with the new access token. */
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, before + 3);
-  assert_call (nth (requests, before), "POST", "com.atproto.repo.createRecord");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, before)->headers, "Authorization"), ==,
+  assert_call (cs_test_nth_request (requests, before), "POST", "com.atproto.repo.createRecord");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, before)->headers, "Authorization"), ==,
                    "Bearer access-1");
-  assert_call (nth (requests, before + 1), "POST", "com.atproto.server.refreshSession");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, before + 1)->headers, "Authorization"), ==,
+  assert_call (cs_test_nth_request (requests, before + 1), "POST", "com.atproto.server.refreshSession");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, before + 1)->headers, "Authorization"), ==,
                    "Bearer refresh-1");
-  assert_call (nth (requests, before + 2), "POST", "com.atproto.repo.createRecord");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, before + 2)->headers, "Authorization"), ==,
+  assert_call (cs_test_nth_request (requests, before + 2), "POST", "com.atproto.repo.createRecord");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, before + 2)->headers, "Authorization"), ==,
                    "Bearer access-2");
   g_assert_cmpuint (calls (f, "POST", "com.atproto.server.createSession"), ==, 1);
   g_assert_cmpuint (fake_count_records (&f->fake), ==, 2);
 
-  secrets = cs_publisher_take_changed_secrets (f->publisher);
+  secrets = cs_publisher_take_changed_secrets (f->base.publisher);
   g_assert_cmpstr (cs_json_get_string (secrets, "refresh_jwt"), ==, "refresh-2");
 }
 
@@ -907,12 +799,12 @@ test_refused_refresh (Fixture       *f,
   g_autoptr(GError) error = NULL;
   guint before;
 
-  g_assert_true (cs_publisher_publish (f->publisher, first, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, first, NULL, &error));
   g_assert_no_error (error);
 
   fake_expire_access (&f->fake, TRUE);
   before = n_requests (f);
-  g_assert_false (cs_publisher_publish (f->publisher, second, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, second, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
   g_assert_nonnull (strstr (error->message, "Token could not be verified"));
   g_assert_nonnull (strstr (error->message, "app password"));
@@ -934,7 +826,7 @@ test_still_expired_after_refresh (Fixture       *f,
 
   /* Every token the PDS hands out is already expired to it. */
   f->fake.always_expired = TRUE;
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
   g_assert_nonnull (strstr (error->message, "Token has expired"));
 
@@ -953,7 +845,7 @@ test_wrong_password (Fixture       *f,
   g_autoptr(CsPublishJob) job = make_job ("Swimming lessons start next week.", "delivery-1", 0);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
   g_assert_nonnull (strstr (error->message, "Bluesky no longer accepts the school's app password"));
   g_assert_nonnull (strstr (error->message, "Invalid identifier or password"));
@@ -966,7 +858,7 @@ test_large_photo_downscaled (Fixture       *f,
 {
   g_autoptr(CsPublishJob) job = cs_publish_job_new ("Our new mural is finished!", "delivery-1");
   g_autoptr(GBytes) large = make_large_photo (1400, 1050);
-  g_autoptr(GBytes) small = make_photo (1);
+  g_autoptr(GBytes) small = cs_test_make_photo (1);
   g_autoptr(GBytes) camera = with_exif (small);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = NULL;
@@ -980,10 +872,10 @@ test_large_photo_downscaled (Fixture       *f,
 
   cs_publish_job_add_photo (job, large, "The whole mural: a river running through the seasons");
   cs_publish_job_add_photo (job, camera, "A close-up of the kingfisher painted by Year 5");
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   for (guint i = 0; i < requests->len; i++)
     {
       const CsTestRequest *request = g_ptr_array_index (requests, i);
@@ -1033,21 +925,21 @@ test_retry_keeps_uploaded_photos (Fixture       *f,
   guint uploads = 0;
 
   /* The second photo's upload fails; the first is on the PDS. */
-  fake_add_fault (&f->fake, "com.atproto.repo.uploadBlob", 1, FAULT_REPLY, 500,
+  fake_add_fault (&f->fake, "com.atproto.repo.uploadBlob", 1, CS_TEST_FAULT_REPLY, 500,
                   "{\"error\":\"InternalServerError\",\"message\":\"Internal Server Error\"}", NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_nonnull (cs_publish_job_recall (job, "blob-0"));
   g_assert_null (cs_publish_job_recall (job, "blob-1"));
   first_blob = g_strdup (cs_publish_job_recall (job, "blob-0"));
   g_clear_error (&error);
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* Photo 1 once, photo 2 twice (once refused), photo 3 once. */
   g_assert_cmpuint (calls (f, "POST", "com.atproto.repo.uploadBlob"), ==, 4);
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   for (guint i = 0; i < requests->len; i++)
     {
       const CsTestRequest *request = g_ptr_array_index (requests, i);
@@ -1085,14 +977,14 @@ test_forgotten_blobs_uploaded_again (Fixture       *f,
 
   /* The post waits for a rate limit; meanwhile the PDS drops the
    * photos no record points to. */
-  fake_add_fault (&f->fake, "com.atproto.repo.createRecord", 0, FAULT_REPLY, 429,
+  fake_add_fault (&f->fake, "com.atproto.repo.createRecord", 0, CS_TEST_FAULT_REPLY, 429,
                   "{\"error\":\"RateLimitExceeded\",\"message\":\"Rate Limit Exceeded\"}", NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_clear_error (&error);
   fake_forget_blobs (&f->fake);
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (calls (f, "POST", "com.atproto.repo.uploadBlob"), ==, 4);
   g_assert_cmpuint (calls (f, "POST", "com.atproto.repo.createRecord"), ==, 3);
@@ -1124,7 +1016,7 @@ test_link_facets (Fixture       *f,
    * each of ê, é and £ adds one byte, 🎉 three and the flag six. */
   g_assert_cmpint (expected[0].start - g_utf8_pointer_to_offset (text, first), ==, 12);
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   record = last_record (f, &root, NULL);
@@ -1170,17 +1062,17 @@ test_grapheme_limit (Fixture       *f,
     g_string_append (wide, "👨‍👩‍👧‍👦");
   heavy = make_job (wide->str, "delivery-3", 0);
 
-  g_assert_false (cs_publisher_publish (f->publisher, over, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, over, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "301 characters"));
   g_clear_error (&error);
-  g_assert_false (cs_publisher_publish (f->publisher, heavy, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, heavy, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "5000 bytes"));
   g_clear_error (&error);
   g_assert_cmpuint (n_requests (f), ==, 0);
 
-  g_assert_true (cs_publisher_publish (f->publisher, fits, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, fits, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_count_records (&f->fake), ==, 1);
 }
@@ -1196,8 +1088,8 @@ test_lost_answer_posts_once (Fixture       *f,
   const char *rkey;
 
   /* The PDS writes the record, but the answer is lost on the way. */
-  fake_add_fault (&f->fake, "com.atproto.repo.createRecord", 0, FAULT_DROP_AFTER, 0, NULL, NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  fake_add_fault (&f->fake, "com.atproto.repo.createRecord", 0, CS_TEST_FAULT_DROP_AFTER, 0, NULL, NULL, NULL);
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_cmpuint (fake_count_records (&f->fake), ==, 1);
   rkey = cs_publish_job_recall (job, "rkey");
@@ -1205,7 +1097,7 @@ test_lost_answer_posts_once (Fixture       *f,
   g_clear_error (&error);
 
   job->resumed = TRUE;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* Found where it was written, not written again, photo not re-sent. */
@@ -1213,9 +1105,9 @@ test_lost_answer_posts_once (Fixture       *f,
   g_assert_cmpuint (calls (f, "POST", "com.atproto.repo.createRecord"), ==, 1);
   g_assert_cmpuint (calls (f, "POST", "com.atproto.repo.uploadBlob"), ==, 1);
   g_assert_cmpuint (calls (f, "GET", "com.atproto.repo.getRecord"), ==, 1);
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   {
-    const CsTestRequest *lookup = nth (requests, requests->len - 1);
+    const CsTestRequest *lookup = cs_test_nth_request (requests, requests->len - 1);
     g_autoptr(GHashTable) query = g_uri_parse_params (lookup->query, -1, "&", G_URI_PARAMS_NONE, NULL);
 
     assert_call (lookup, "GET", "com.atproto.repo.getRecord");
@@ -1240,9 +1132,9 @@ test_resumed_without_record (Fixture       *f,
   JsonObject *record;
 
   /* This time the PDS failed before writing anything. */
-  fake_add_fault (&f->fake, "com.atproto.repo.createRecord", 0, FAULT_REPLY, 502,
+  fake_add_fault (&f->fake, "com.atproto.repo.createRecord", 0, CS_TEST_FAULT_REPLY, 502,
                   "{\"error\":\"UpstreamFailure\",\"message\":\"Upstream Failure\"}", NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_cmpuint (fake_count_records (&f->fake), ==, 0);
   record = last_record (f, &root, &rkey);
@@ -1251,7 +1143,7 @@ test_resumed_without_record (Fixture       *f,
   g_clear_error (&error);
 
   job->resumed = TRUE;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (calls (f, "GET", "com.atproto.repo.getRecord"), ==, 1);
   g_assert_cmpuint (calls (f, "POST", "com.atproto.repo.createRecord"), ==, 2);
@@ -1276,10 +1168,10 @@ test_rate_limited (Fixture       *f,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *reset = g_strdup_printf ("%" G_GINT64_FORMAT, now + 120);
 
-  fake_add_fault (&f->fake, "com.atproto.repo.uploadBlob", 0, FAULT_REPLY, 429,
+  fake_add_fault (&f->fake, "com.atproto.repo.uploadBlob", 0, CS_TEST_FAULT_REPLY, 429,
                   "{\"error\":\"RateLimitExceeded\",\"message\":\"Rate Limit Exceeded\"}",
                   "RateLimit-Reset", reset);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_nonnull (strstr (error->message, "asked for a pause"));
   g_assert_cmpint (job->retry_at, ==, now + 120);
@@ -1293,7 +1185,7 @@ test_refuses_five_photos (Fixture       *f,
   g_autoptr(CsPublishJob) job = make_job ("Too many photos.", "delivery-1", 5);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "at most 4 photos"));
   g_assert_cmpuint (n_requests (f), ==, 0);
@@ -1304,11 +1196,11 @@ test_refuses_missing_alt (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(CsPublishJob) job = make_job ("A photo nobody described.", "delivery-1", 0);
-  g_autoptr(GBytes) jpeg = make_photo (2);
+  g_autoptr(GBytes) jpeg = cs_test_make_photo (2);
   g_autoptr(GError) error = NULL;
 
   cs_publish_job_add_photo (job, jpeg, "");
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "Photo 1 has no description"));
   g_assert_cmpuint (n_requests (f), ==, 0);

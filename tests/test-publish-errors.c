@@ -18,7 +18,7 @@
 #include "cs-facebook-publisher.h"
 #include "cs-files-private.h"
 #include "cs-mastodon-publisher.h"
-#include "cs-test-platform.h"
+#include "cs-test-publish.h"
 #include "cs-x-publisher.h"
 
 #include <string.h>
@@ -213,9 +213,7 @@ static const ErrorCase cases[] = {
 typedef struct
 {
   const ErrorCase *c;
-  char            *dir;
-  CsTestPlatform  *platform;
-  CsPublisher     *publisher;
+  CsTestPublish    base;
   GMutex           lock;
   gint64           reset_at;   /* the rate limit's reset, as the stand-in sent it */
 } Fixture;
@@ -301,28 +299,21 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   f->c = data;
   g_mutex_init (&f->lock);
-  f->dir = g_dir_make_tmp ("cs-publish-errors-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->platform = cs_test_platform_new (f->dir);
-  cs_test_platform_handle (f->platform, "/", stand_in_cb, f);
-  cs_test_platform_start (f->platform);
-  f->publisher = f->c->platform->make (cs_test_platform_get_url (f->platform));
-  cs_publisher_pin_certificate (f->publisher, cs_test_platform_get_certificate (f->platform));
-  cs_publisher_set_timeout (f->publisher, 1);
+  cs_test_publish_set_up (&f->base, "cs-publish-errors");
+  cs_test_platform_handle (f->base.platform, "/", stand_in_cb, f);
+  cs_test_publish_start (&f->base);
+  f->base.publisher = cs_test_publish_pin (&f->base, f->c->platform->make (cs_test_platform_get_url (f->base.platform)));
+  cs_publisher_set_timeout (f->base.publisher, 1);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (f->publisher);
-  cs_test_platform_free (f->platform);
-  g_assert_true (cs_delete_path (f->dir, NULL));
-  g_free (f->dir);
+  g_assert_finalize_object (g_steal_pointer (&f->base.publisher));
+  cs_test_publish_tear_down (&f->base);
   g_mutex_clear (&f->lock);
 }
 
@@ -340,7 +331,7 @@ test_error (Fixture       *f,
   guint expected_len = 0;
   gint64 started = g_get_monotonic_time ();
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
   g_assert_error (error, CS_PUBLISH_ERROR, (gint) c->expected);
@@ -374,7 +365,7 @@ test_error (Fixture       *f,
     g_assert_cmpint (job->retry_at, ==, 0);
 
   /* Exactly these requests, in this order; the post once. */
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   while (expected_len < G_N_ELEMENTS (c->requests) && c->requests[expected_len] != NULL)
     expected_len++;
   for (guint i = 0; i < MAX (requests->len, expected_len); i++)

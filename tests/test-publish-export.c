@@ -6,6 +6,7 @@
 
 #include "cs-export-publisher.h"
 #include "cs-files-private.h"
+#include "cs-test-publish.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -56,20 +57,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static GBytes *
-photo_bytes (guint i)
-{
-  g_autofree char *middle = g_strdup_printf ("photo %u of the post", i + 1);
-  GByteArray *bytes = g_byte_array_new ();
-  static const guint8 start[] = { 0xFF, 0xD8, 0xFF, 0xE0 };
-  static const guint8 end[] = { 0xFF, 0xD9 };
-
-  g_byte_array_append (bytes, start, sizeof start);
-  g_byte_array_append (bytes, (const guint8 *) middle, strlen (middle));
-  g_byte_array_append (bytes, end, sizeof end);
-  return g_byte_array_free_to_bytes (bytes);
-}
-
 static const char *const alts[] = {
   "Year 3's clay pots drying on the classroom windowsill.",
   "The school choir on stage at the town hall, seen from the back of the room.",
@@ -80,15 +67,7 @@ new_job (const char *text,
          const char *key,
          guint       n_photos)
 {
-  CsPublishJob *job = cs_publish_job_new (text, key);
-
-  for (guint i = 0; i < n_photos; i++)
-    {
-      g_autoptr(GBytes) jpeg = photo_bytes (i);
-
-      cs_publish_job_add_photo (job, jpeg, alts[i % G_N_ELEMENTS (alts)]);
-    }
-  return job;
+  return cs_test_publish_new_job (NULL, text, key, n_photos, cs_test_photo_bytes, alts, G_N_ELEMENTS (alts), NULL);
 }
 
 static char *
@@ -140,14 +119,6 @@ listing (const char *dir)
 }
 
 static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("“%s” does not contain “%s”", haystack, needle);
-}
-
-static void
 test_writes_files (Fixture       *f,
                    gconstpointer  data)
 {
@@ -179,7 +150,7 @@ test_writes_files (Fixture       *f,
       g_autofree char *name = g_strdup_printf ("photo-%u.jpg", i + 1);
       g_autofree char *photo = read_file (post, name, &len);
       g_autoptr(GBytes) written = g_bytes_new (photo, len);
-      g_autoptr(GBytes) expected = photo_bytes (i);
+      g_autoptr(GBytes) expected = cs_test_photo_bytes (i);
 
       g_assert_true (g_bytes_equal (written, expected));
       g_assert_cmpuint (mode_of (post, name), ==, 0644);
@@ -256,7 +227,7 @@ test_different_post_same_key_refused (Fixture       *f,
   g_assert_no_error (error);
   g_assert_false (cs_publisher_publish (f->publisher, other, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP);
-  assert_contains (error->message, "post-84-export");
+  cs_test_assert_contains (error->message, "post-84-export");
 
   /* What the website may already show is left alone. */
   contents = read_file (post, "post.txt", NULL);
@@ -331,8 +302,8 @@ test_missing_folder_setup_error (Fixture       *f,
 
   g_assert_false (cs_publisher_publish (publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP);
-  assert_contains (error->message, missing);
-  assert_contains (error->message, "does not exist");
+  cs_test_assert_contains (error->message, missing);
+  cs_test_assert_contains (error->message, "does not exist");
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
@@ -349,7 +320,7 @@ test_file_not_folder_setup_error (Fixture       *f,
   g_assert_no_error (error);
   g_assert_false (cs_publisher_publish (publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP);
-  assert_contains (error->message, file);
+  cs_test_assert_contains (error->message, file);
 }
 
 static void
@@ -370,8 +341,8 @@ test_unwritable_folder_setup_error (Fixture       *f,
 
   g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP);
-  assert_contains (error->message, f->folder);
-  assert_contains (error->message, "not allowed to write");
+  cs_test_assert_contains (error->message, f->folder);
+  cs_test_assert_contains (error->message, "not allowed to write");
   names = listing (f->folder);
   g_assert_cmpstr (names, ==, "");
 }

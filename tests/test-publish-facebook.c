@@ -6,7 +6,7 @@
 
 #include "cs-facebook-publisher.h"
 #include "cs-files-private.h"
-#include "cs-test-platform.h"
+#include "cs-test-publish.h"
 
 #include <string.h>
 
@@ -43,15 +43,8 @@ typedef struct
   GPtrArray *photos;     /* FakePhoto */
   GPtrArray *posts;      /* FakePost, oldest first */
 
-  /* Trouble, scripted per test: after letting @fail_skip requests
-   * through, the next @fail_times @fail_method requests to @fail_path
-   * are answered with @fail_status and @fail_body. */
-  char      *fail_method;
-  char      *fail_path;
-  guint      fail_skip;
-  guint      fail_times;
-  guint      fail_status;
-  char      *fail_body;
+  /* Trouble, scripted per test (see fake_facebook_fail()). */
+  CsTestFaults faults;
   /* The next post is stored, but its answer never arrives. */
   gboolean   drop_post_answer;
 } FakeFacebook;
@@ -80,6 +73,7 @@ fake_facebook_init (FakeFacebook *fb)
   g_mutex_init (&fb->lock);
   fb->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_photo_free);
   fb->posts = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_post_free);
+  cs_test_faults_init (&fb->faults);
 }
 
 static void
@@ -87,9 +81,7 @@ fake_facebook_clear (FakeFacebook *fb)
 {
   g_ptr_array_unref (fb->photos);
   g_ptr_array_unref (fb->posts);
-  g_free (fb->fail_method);
-  g_free (fb->fail_path);
-  g_free (fb->fail_body);
+  cs_test_faults_clear (&fb->faults);
   g_mutex_clear (&fb->lock);
 }
 
@@ -115,6 +107,9 @@ graph_error_json (gint64      code,
   return json_to_string (node, FALSE);
 }
 
+/* After letting @skip requests through, the next @times @method requests
+ * to @path are answered with @status and @body, instead of any scripted
+ * before. */
 static void
 fake_facebook_fail (FakeFacebook *fb,
                     const char   *method,
@@ -124,17 +119,10 @@ fake_facebook_fail (FakeFacebook *fb,
                     guint         status,
                     const char   *body)
 {
-  g_mutex_lock (&fb->lock);
-  g_free (fb->fail_method);
-  g_free (fb->fail_path);
-  g_free (fb->fail_body);
-  fb->fail_method = g_strdup (method);
-  fb->fail_path = g_strdup (path);
-  fb->fail_skip = skip;
-  fb->fail_times = times;
-  fb->fail_status = status;
-  fb->fail_body = g_strdup (body);
-  g_mutex_unlock (&fb->lock);
+  cs_test_faults_forget (&fb->faults);
+  for (guint i = 0; i < times; i++)
+    cs_test_faults_add (&fb->faults, method, path, FALSE, i == 0 ? skip : 0, CS_TEST_FAULT_REPLY, status, body,
+                        NULL, NULL);
 }
 
 static void
@@ -154,12 +142,7 @@ fake_facebook_fail_graph (FakeFacebook *fb,
 static guint
 fake_facebook_count_posts (FakeFacebook *fb)
 {
-  guint n;
-
-  g_mutex_lock (&fb->lock);
-  n = fb->posts->len;
-  g_mutex_unlock (&fb->lock);
-  return n;
+  return cs_test_locked_len (&fb->lock, fb->posts);
 }
 
 static char *
@@ -206,24 +189,6 @@ reply_graph_error (SoupServerMessage *msg,
   g_autofree char *body = graph_error_json (code, 0, "OAuthException", message, "AbCdEfGhIjK");
 
   cs_test_reply (msg, status, body, NULL);
-}
-
-static gboolean
-take_scripted_failure (FakeFacebook        *fb,
-                       SoupServerMessage   *msg,
-                       const CsTestRequest *request)
-{
-  if (fb->fail_times == 0 || g_strcmp0 (fb->fail_path, request->path) != 0 ||
-      g_strcmp0 (fb->fail_method, request->method) != 0)
-    return FALSE;
-  if (fb->fail_skip > 0)
-    {
-      fb->fail_skip--;
-      return FALSE;
-    }
-  fb->fail_times--;
-  cs_test_reply (msg, fb->fail_status, fb->fail_body, NULL);
-  return TRUE;
 }
 
 /* The Graph API takes the token as a Bearer header or as an access_token
@@ -281,13 +246,9 @@ reply_id (SoupServerMessage *msg,
           const char        *id)
 {
   g_autoptr(JsonObject) answer = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *text = NULL;
 
   json_object_set_string_member (answer, "id", id);
-  node = json_node_init_object (json_node_alloc (), answer);
-  text = json_to_string (node, FALSE);
-  cs_test_reply (msg, 200, text, NULL);
+  cs_test_reply_object (msg, 200, answer);
 }
 
 static void
@@ -307,7 +268,7 @@ photos_cb (CsTestPlatform      *platform,
   g_autoptr(GBytes) jpeg = NULL;
   FakePhoto *photo;
 
-  if (take_scripted_failure (fb, msg, request) || !check_page_token (fb, msg, request, query))
+  if (cs_test_faults_answer (&fb->faults, msg, request) || !check_page_token (fb, msg, request, query))
     return;
   multipart = soup_multipart_new_from_message (request->headers, request->body);
   if (g_strcmp0 (request->method, "POST") != 0 || multipart == NULL)
@@ -340,8 +301,6 @@ feed_list (FakeFacebook      *fb,
 {
   g_autoptr(JsonObject) answer = json_object_new ();
   g_autoptr(JsonArray) list = json_array_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *text = NULL;
   const char *limit_text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
   const char *fields = query != NULL ? g_hash_table_lookup (query, "fields") : NULL;
   guint limit = limit_text != NULL ? (guint) g_ascii_strtoull (limit_text, NULL, 10) : 25;
@@ -359,9 +318,7 @@ feed_list (FakeFacebook      *fb,
     }
   json_object_set_array_member (answer, "data", g_steal_pointer (&list));
   json_object_set_object_member (answer, "paging", json_object_new ());
-  node = json_node_init_object (json_node_alloc (), answer);
-  text = json_to_string (node, FALSE);
-  cs_test_reply (msg, 200, text, NULL);
+  cs_test_reply_object (msg, 200, answer);
 }
 
 static void
@@ -380,7 +337,7 @@ feed_cb (CsTestPlatform      *platform,
   const char *message;
   FakePost *post;
 
-  if (take_scripted_failure (fb, msg, request))
+  if (cs_test_faults_answer (&fb->faults, msg, request))
     return;
   if (g_str_equal (request->method, "GET"))
     {
@@ -446,68 +403,37 @@ feed_cb (CsTestPlatform      *platform,
 
 typedef struct
 {
-  char           *dir;
-  CsTestPlatform *platform;
+  CsTestPublish   base;
   FakeFacebook    fb;
-  CsPublisher    *publisher;
-  char           *saved_progress;  /* as the queue server would store it */
-  guint           checkpoints;
 } Fixture;
 
 static CsPublisher *
 new_publisher (Fixture    *f,
                const char *token)
 {
-  g_autofree char *base_url = g_strdup_printf ("%s" VERSION, cs_test_platform_get_url (f->platform));
-  CsPublisher *publisher = cs_facebook_publisher_new (base_url, PAGE_ID, token);
+  g_autofree char *base_url = g_strdup_printf ("%s" VERSION, cs_test_platform_get_url (f->base.platform));
 
-  cs_publisher_pin_certificate (publisher, cs_test_platform_get_certificate (f->platform));
-  return publisher;
+  return cs_test_publish_pin (&f->base, cs_facebook_publisher_new (base_url, PAGE_ID, token));
 }
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("cs-publish-facebook-XXXXXX", &error);
-  g_assert_no_error (error);
+  cs_test_publish_set_up (&f->base, "cs-publish-facebook");
   fake_facebook_init (&f->fb);
-  f->platform = cs_test_platform_new (f->dir);
-  cs_test_platform_handle (f->platform, PHOTOS_PATH, photos_cb, &f->fb);
-  cs_test_platform_handle (f->platform, FEED_PATH, feed_cb, &f->fb);
-  cs_test_platform_start (f->platform);
-  f->publisher = new_publisher (f, PAGE_TOKEN);
+  cs_test_platform_handle (f->base.platform, PHOTOS_PATH, photos_cb, &f->fb);
+  cs_test_platform_handle (f->base.platform, FEED_PATH, feed_cb, &f->fb);
+  cs_test_publish_start (&f->base);
+  f->base.publisher = new_publisher (f, PAGE_TOKEN);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_object_unref (f->publisher);
-  cs_test_platform_free (f->platform);
+  cs_test_publish_tear_down (&f->base);
   fake_facebook_clear (&f->fb);
-  cs_delete_path (f->dir, &error);
-  g_assert_no_error (error);
-  g_free (f->dir);
-  g_free (f->saved_progress);
-}
-
-static gboolean
-save_progress (CsPublishJob  *job,
-               gpointer       data,
-               GError       **error)
-{
-  Fixture *f = data;
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), job->progress);
-
-  g_free (f->saved_progress);
-  f->saved_progress = json_to_string (node, FALSE);
-  f->checkpoints++;
-  return TRUE;
 }
 
 static const char *const alts[] = {
@@ -516,38 +442,13 @@ static const char *const alts[] = {
   "Year 5's model volcanoes lined up on a table, one mid-eruption.",
 };
 
-/* A stand-in for a redacted photo: a JPEG's start and end markers round
- * bytes that differ from photo to photo. */
-static GBytes *
-photo_bytes (guint i)
-{
-  g_autofree char *middle = g_strdup_printf ("photo %u of the post", i + 1);
-  GByteArray *bytes = g_byte_array_new ();
-  static const guint8 start[] = { 0xFF, 0xD8, 0xFF, 0xE0 };
-  static const guint8 end[] = { 0xFF, 0xD9 };
-
-  g_byte_array_append (bytes, start, sizeof start);
-  g_byte_array_append (bytes, (const guint8 *) middle, strlen (middle));
-  g_byte_array_append (bytes, end, sizeof end);
-  return g_byte_array_free_to_bytes (bytes);
-}
-
 static CsPublishJob *
 new_job (Fixture    *f,
          const char *text,
          guint       n_photos)
 {
-  CsPublishJob *job = cs_publish_job_new (text, "delivery-facebook-1");
-
-  for (guint i = 0; i < n_photos; i++)
-    {
-      g_autoptr(GBytes) jpeg = photo_bytes (i);
-
-      cs_publish_job_add_photo (job, jpeg, alts[i % G_N_ELEMENTS (alts)]);
-    }
-  job->checkpoint = save_progress;
-  job->checkpoint_data = f;
-  return job;
+  return cs_test_publish_new_job (&f->base, text, "delivery-facebook-1", n_photos, cs_test_photo_bytes,
+                                  alts, G_N_ELEMENTS (alts), NULL);
 }
 
 /* The same delivery tried again, from the progress the server saved. */
@@ -557,35 +458,7 @@ retry_job (Fixture    *f,
            guint       n_photos,
            gboolean    resumed)
 {
-  CsPublishJob *job = new_job (f, text, n_photos);
-
-  if (f->saved_progress != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = json_from_string (f->saved_progress, &error);
-
-      g_assert_no_error (error);
-      json_object_unref (job->progress);
-      job->progress = json_object_ref (json_node_get_object (node));
-    }
-  job->resumed = resumed;
-  return job;
-}
-
-static guint
-count_all (Fixture *f)
-{
-  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->platform);
-
-  return requests->len;
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("“%s” does not contain “%s”", haystack, needle);
+  return cs_test_publish_resume_job (&f->base, new_job (f, text, n_photos), resumed);
 }
 
 /* The Page token goes in the Authorization header, never in an address
@@ -593,7 +466,7 @@ assert_contains (const char *haystack,
 static void
 assert_page_token_in_header_only (Fixture *f)
 {
-  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->platform);
+  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->base.platform);
 
   for (guint i = 0; i < requests->len; i++)
     {
@@ -621,17 +494,17 @@ test_photos_then_one_feed_post (Fixture       *f,
   g_autofree char *url = NULL;
   const CsTestRequest *feed;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 4);
   for (guint i = 0; i < 3; i++)
     {
       const CsTestRequest *upload = g_ptr_array_index (requests, i);
       g_autoptr(SoupMultipart) multipart = NULL;
       g_autoptr(GBytes) sent = NULL;
-      g_autoptr(GBytes) expected = photo_bytes (i);
+      g_autoptr(GBytes) expected = cs_test_photo_bytes (i);
       g_autofree char *type = NULL;
       g_autofree char *ignored = NULL;
       g_autofree char *published = NULL;
@@ -696,9 +569,9 @@ test_text_only_posts_message (Fixture       *f,
   g_autoptr(GHashTable) fields = NULL;
   const CsTestRequest *feed;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 1);
   feed = g_ptr_array_index (requests, 0);
   g_assert_cmpstr (feed->path, ==, FEED_PATH);
@@ -716,14 +589,14 @@ test_expired_token_needs_reauth (Fixture       *f,
   g_autoptr(CsPublishJob) job = new_job (f, "Swimming lessons start next week.", 1);
   g_autoptr(GError) error = NULL;
 
-  g_clear_object (&f->publisher);
-  f->publisher = new_publisher (f, "page-token-from-before-the-password-change");
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_clear_object (&f->base.publisher);
+  f->base.publisher = new_publisher (f, "page-token-from-before-the-password-change");
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
-  assert_contains (error->message, "connect Facebook again");
-  assert_contains (error->message, "AxPwChG9aQ1");
-  assert_contains (error->message, "190/460");
-  g_assert_cmpuint (count_all (f), ==, 1);
+  cs_test_assert_contains (error->message, "connect Facebook again");
+  cs_test_assert_contains (error->message, "AxPwChG9aQ1");
+  cs_test_assert_contains (error->message, "190/460");
+  g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, 1);
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 0);
 }
 
@@ -735,11 +608,11 @@ test_user_token_needs_reauth (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   /* The token of the person who connected the Page, not the Page's own. */
-  g_clear_object (&f->publisher);
-  f->publisher = new_publisher (f, USER_TOKEN);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_clear_object (&f->base.publisher);
+  f->base.publisher = new_publisher (f, USER_TOKEN);
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
-  assert_contains (error->message, "may not post on the Page");
+  cs_test_assert_contains (error->message, "may not post on the Page");
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 0);
 }
 
@@ -758,10 +631,10 @@ test_rate_limits_retry (Fixture       *f,
 
       fake_facebook_fail_graph (&f->fb, "POST", PHOTOS_PATH, 400, codes[i],
                                 "(#4) Application request limit reached", trace);
-      g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+      g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
       g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
-      assert_contains (error->message, "asked for a pause");
-      assert_contains (error->message, trace);
+      cs_test_assert_contains (error->message, "asked for a pause");
+      cs_test_assert_contains (error->message, trace);
       /* Not straight back: that would only count against the limit. */
       g_assert_cmpint (job->retry_at, >=, now + 10 * 60);
       g_assert_cmpint (job->retry_at, <=, now + 60 * 60);
@@ -782,9 +655,9 @@ test_transient_errors_retry (Fixture       *f,
 
       fake_facebook_fail_graph (&f->fb, "POST", FEED_PATH, 500, codes[i],
                                 "An unexpected error has occurred. Please retry your request later.", "TransTrace");
-      g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+      g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
       g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
-      assert_contains (error->message, "TransTrace");
+      cs_test_assert_contains (error->message, "TransTrace");
     }
 
   /* Code 2 may come with HTTP 400 too; the code decides, not the status. */
@@ -793,7 +666,7 @@ test_transient_errors_retry (Fixture       *f,
     g_autoptr(GError) error = NULL;
 
     fake_facebook_fail_graph (&f->fb, "POST", FEED_PATH, 400, 2, "Service temporarily unavailable", "T400");
-    g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+    g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
     g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   }
 }
@@ -807,7 +680,7 @@ test_plain_server_error_retries (Fixture       *f,
 
   /* A proxy's page, not a Graph error: the HTTP status is all there is. */
   fake_facebook_fail (&f->fb, "POST", FEED_PATH, 0, 1, 502, "<html>Bad Gateway</html>");
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
 }
 
@@ -819,11 +692,11 @@ test_invalid_parameter_rejected (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   fake_facebook_fail_graph (&f->fb, "POST", FEED_PATH, 400, 100, "(#100) Invalid parameter.", "H7sYqT2kLmN");
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-  assert_contains (error->message, "(#100) Invalid parameter");
-  assert_contains (error->message, "H7sYqT2kLmN");
-  assert_contains (error->message, "IT technician");
+  cs_test_assert_contains (error->message, "(#100) Invalid parameter");
+  cs_test_assert_contains (error->message, "H7sYqT2kLmN");
+  cs_test_assert_contains (error->message, "IT technician");
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 0);
 }
 
@@ -835,10 +708,10 @@ test_duplicate_rejected (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   fake_facebook_fail_graph (&f->fb, "POST", FEED_PATH, 400, 506, "Duplicate status message", "Dup506Trace");
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-  assert_contains (error->message, "duplicate");
-  assert_contains (error->message, "Dup506Trace");
+  cs_test_assert_contains (error->message, "duplicate");
+  cs_test_assert_contains (error->message, "Dup506Trace");
 }
 
 static void
@@ -855,19 +728,19 @@ test_lost_answer_posts_once (Fixture       *f,
   g_mutex_lock (&f->fb.lock);
   f->fb.drop_post_answer = TRUE;
   g_mutex_unlock (&f->fb.lock);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_clear_error (&error);
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 2);
 
   again = retry_job (f, text, 2, TRUE);
-  g_assert_true (cs_publisher_publish (f->publisher, again, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, again, NULL, &error));
   g_assert_no_error (error);
   post_id = fake_facebook_dup_post_id (&f->fb, 1);
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", FEED_PATH), ==, 1);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", PHOTOS_PATH), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "GET", FEED_PATH), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", FEED_PATH), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", PHOTOS_PATH), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "GET", FEED_PATH), ==, 1);
   g_assert_cmpstr (again->remote_id, ==, post_id);
   g_assert_cmpstr (cs_publish_job_recall (again, "post-id"), ==, post_id);
   assert_page_token_in_header_only (f);
@@ -892,12 +765,12 @@ test_resumed_finds_earlier_post (Fixture       *f,
   post_id = fake_facebook_dup_post_id (&f->fb, 0);
 
   job = retry_job (f, text, 0, TRUE);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (job->remote_id, ==, post_id);
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 2);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 1);
   lookup = g_ptr_array_index (requests, 0);
   g_assert_cmpstr (lookup->method, ==, "GET");
@@ -915,7 +788,7 @@ test_resumed_posts_when_not_found (Fixture       *f,
 
   fake_facebook_seed_post (&f->fb, "Our Christmas performance tickets are on sale soon.");
   job = retry_job (f, "Our Christmas performance tickets are now on sale.", 1, TRUE);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 2);
 }
@@ -937,19 +810,19 @@ test_retry_reuses_photos (Fixture       *f,
 
   /* The first photo goes up; the second fails. */
   fake_facebook_fail (&f->fb, "POST", PHOTOS_PATH, 1, 1, 500, body);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_clear_error (&error);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", PHOTOS_PATH), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", PHOTOS_PATH), ==, 2);
 
   again = retry_job (f, text, 3, FALSE);
-  g_assert_true (cs_publisher_publish (f->publisher, again, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, again, NULL, &error));
   g_assert_no_error (error);
 
   /* Photos 2 and 3 only, then the post with all three. */
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", PHOTOS_PATH), ==, 4);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", PHOTOS_PATH), ==, 4);
   g_assert_cmpuint (fake_facebook_count_posts (&f->fb), ==, 1);
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   form = g_strndup (g_bytes_get_data (((CsTestRequest *) g_ptr_array_index (requests, requests->len - 1))->body,
                                       NULL),
                     g_bytes_get_size (((CsTestRequest *) g_ptr_array_index (requests, requests->len - 1))->body));
@@ -978,12 +851,12 @@ test_already_posted_sends_nothing (Fixture       *f,
 
   json_object_set_string_member (job->progress, "post-id", PAGE_ID "_987654321");
   job->resumed = TRUE;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (job->remote_id, ==, PAGE_ID "_987654321");
   g_assert_cmpstr (job->url, ==, "https://www.facebook.com/" PAGE_ID "_987654321");
-  g_assert_cmpuint (count_all (f), ==, 0);
-  g_assert_cmpuint (f->checkpoints, ==, 0);
+  g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, 0);
+  g_assert_cmpuint (f->base.checkpoints, ==, 0);
 }
 
 static void
@@ -993,9 +866,9 @@ test_empty_post_rejected (Fixture       *f,
   g_autoptr(CsPublishJob) job = new_job (f, "  \n", 0);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-  g_assert_cmpuint (count_all (f), ==, 0);
+  g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, 0);
 }
 
 int

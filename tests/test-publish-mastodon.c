@@ -10,7 +10,7 @@
 #include "cs-files-private.h"
 #include "cs-image.h"
 #include "cs-platform.h"
-#include "cs-test-platform.h"
+#include "cs-test-publish.h"
 #include "cs-url.h"
 
 #include <string.h>
@@ -20,25 +20,6 @@
 #define ACCOUNT_ID "108200"
 
 /* The stand-in instance */
-
-typedef enum
-{
-  FAULT_REPLY,       /* answer this instead of doing the work */
-  FAULT_DROP_AFTER,  /* do the work, then close the connection unanswered */
-  FAULT_HANG,        /* never answer */
-} FaultKind;
-
-typedef struct
-{
-  char      *method;
-  char      *path;      /* a prefix */
-  guint      skip;      /* matching requests to let through first */
-  FaultKind  kind;
-  guint      status;
-  char      *body;
-  char      *header;
-  char      *value;
-} Fault;
 
 typedef struct
 {
@@ -53,7 +34,7 @@ typedef struct
 typedef struct
 {
   GMutex      lock;
-  GQueue      faults;            /* Fault */
+  CsTestFaults faults;
   guint       next_id;
   GPtrArray  *media;             /* Media, in upload order */
   guint       processing_polls;  /* for uploads from now on: 0 means ready at once */
@@ -61,19 +42,6 @@ typedef struct
   GHashTable *by_key;            /* Idempotency-Key → status, as JSON */
   GPtrArray  *statuses;          /* statuses made, as JSON */
 } FakeMastodon;
-
-static void
-fault_free (Fault *fault)
-{
-  g_free (fault->method);
-  g_free (fault->path);
-  g_free (fault->body);
-  g_free (fault->header);
-  g_free (fault->value);
-  g_free (fault);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fault, fault_free)
 
 static void
 media_free (Media *media)
@@ -90,7 +58,7 @@ static void
 fake_init (FakeMastodon *fake)
 {
   g_mutex_init (&fake->lock);
-  g_queue_init (&fake->faults);
+  cs_test_faults_init (&fake->faults);
   fake->next_id = 109000;
   fake->media = g_ptr_array_new_with_free_func ((GDestroyNotify) media_free);
   fake->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -100,7 +68,7 @@ fake_init (FakeMastodon *fake)
 static void
 fake_clear (FakeMastodon *fake)
 {
-  g_queue_clear_full (&fake->faults, (GDestroyNotify) fault_free);
+  cs_test_faults_clear (&fake->faults);
   g_ptr_array_unref (fake->media);
   g_hash_table_unref (fake->by_key);
   g_ptr_array_unref (fake->statuses);
@@ -108,68 +76,25 @@ fake_clear (FakeMastodon *fake)
 }
 
 /* Scripts the next request with @method to a path under @path, after
- * @skip such requests: @kind, and for FAULT_REPLY the answer. */
+ * @skip such requests: @kind, and for CS_TEST_FAULT_REPLY the answer. */
 static void
-fake_add_fault (FakeMastodon *fake,
-                const char   *method,
-                const char   *path,
-                guint         skip,
-                FaultKind     kind,
-                guint         status,
-                const char   *body,
-                const char   *header,
-                const char   *value)
+fake_add_fault (FakeMastodon    *fake,
+                const char      *method,
+                const char      *path,
+                guint            skip,
+                CsTestFaultKind  kind,
+                guint            status,
+                const char      *body,
+                const char      *header,
+                const char      *value)
 {
-  Fault *fault = g_new0 (Fault, 1);
-
-  fault->method = g_strdup (method);
-  fault->path = g_strdup (path);
-  fault->skip = skip;
-  fault->kind = kind;
-  fault->status = status;
-  fault->body = g_strdup (body);
-  fault->header = g_strdup (header);
-  fault->value = g_strdup (value);
-  g_mutex_lock (&fake->lock);
-  g_queue_push_tail (&fake->faults, fault);
-  g_mutex_unlock (&fake->lock);
-}
-
-static Fault *
-fake_take_fault (FakeMastodon        *fake,
-                 const CsTestRequest *request)
-{
-  Fault *found = NULL;
-
-  g_mutex_lock (&fake->lock);
-  for (GList *l = fake->faults.head; l != NULL; l = l->next)
-    {
-      Fault *fault = l->data;
-
-      if (!g_str_equal (fault->method, request->method) || !g_str_has_prefix (request->path, fault->path))
-        continue;
-      if (fault->skip > 0)
-        fault->skip--;
-      else
-        {
-          found = fault;
-          g_queue_delete_link (&fake->faults, l);
-        }
-      break;
-    }
-  g_mutex_unlock (&fake->lock);
-  return found;
+  cs_test_faults_add (&fake->faults, method, path, TRUE, skip, kind, status, body, header, value);
 }
 
 static guint
 fake_count_statuses (FakeMastodon *fake)
 {
-  guint n;
-
-  g_mutex_lock (&fake->lock);
-  n = fake->statuses->len;
-  g_mutex_unlock (&fake->lock);
-  return n;
+  return cs_test_locked_len (&fake->lock, fake->statuses);
 }
 
 /* The ids of the media the instance holds, in upload order. */
@@ -183,16 +108,6 @@ fake_dup_media_ids (FakeMastodon *fake)
     g_strv_builder_add (builder, ((Media *) g_ptr_array_index (fake->media, i))->id);
   g_mutex_unlock (&fake->lock);
   return g_strv_builder_end (builder);
-}
-
-static void
-reply_node (SoupServerMessage *msg,
-            guint              status,
-            JsonNode          *node)
-{
-  g_autofree char *json = json_to_string (node, FALSE);
-
-  cs_test_reply (msg, status, json, NULL);
 }
 
 static JsonNode *
@@ -294,7 +209,7 @@ upload_media (FakeMastodon        *fake,
   json = media_json (media);
   g_mutex_unlock (&fake->lock);
 
-  reply_node (msg, media->polls_left > 0 ? 202 : 200, json);
+  cs_test_reply_node (msg, media->polls_left > 0 ? 202 : 200, json);
 }
 
 /* GET /api/v1/media/:id: 206 while processing, 200 when done. */
@@ -322,7 +237,7 @@ get_media (FakeMastodon        *fake,
   if (json == NULL)
     cs_test_reply (msg, 404, "{\"error\":\"Record not found\"}", NULL);
   else
-    reply_node (msg, status, json);
+    cs_test_reply_node (msg, status, json);
 }
 
 /* A status's text as Mastodon gives it back: HTML paragraphs and line
@@ -529,7 +444,7 @@ mastodon_cb (CsTestPlatform      *platform,
              gpointer             data)
 {
   FakeMastodon *fake = data;
-  g_autoptr(Fault) fault = NULL;
+  g_autoptr(CsTestFault) fault = NULL;
 
   if (g_strcmp0 (soup_message_headers_get_one (request->headers, "Authorization"), "Bearer " TOKEN) != 0)
     {
@@ -537,13 +452,13 @@ mastodon_cb (CsTestPlatform      *platform,
       return;
     }
 
-  fault = fake_take_fault (fake, request);
-  if (fault != NULL && fault->kind == FAULT_REPLY)
+  fault = cs_test_faults_take (&fake->faults, request->method, request->path);
+  if (fault != NULL && fault->kind == CS_TEST_FAULT_REPLY)
     {
       cs_test_reply (msg, fault->status, fault->body, fault->header, fault->value, NULL);
       return;
     }
-  if (fault != NULL && fault->kind == FAULT_HANG)
+  if (fault != NULL && fault->kind == CS_TEST_FAULT_HANG)
     {
       soup_server_message_pause (msg);
       return;
@@ -563,7 +478,7 @@ mastodon_cb (CsTestPlatform      *platform,
   else
     cs_test_reply (msg, 404, "{\"error\":\"Record not found\"}", NULL);
 
-  if (fault != NULL && fault->kind == FAULT_DROP_AFTER)
+  if (fault != NULL && fault->kind == CS_TEST_FAULT_DROP_AFTER)
     cs_test_drop (msg);
 }
 
@@ -571,62 +486,30 @@ mastodon_cb (CsTestPlatform      *platform,
 
 typedef struct
 {
-  char           *dir;
+  CsTestPublish   base;
   FakeMastodon    fake;
-  CsTestPlatform *platform;
-  CsPublisher    *publisher;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("cs-publish-mastodon-XXXXXX", &error);
-  g_assert_no_error (error);
+  cs_test_publish_set_up (&f->base, "cs-publish-mastodon");
   fake_init (&f->fake);
-  f->platform = cs_test_platform_new (f->dir);
-  cs_test_platform_handle (f->platform, "/", mastodon_cb, &f->fake);
-  cs_test_platform_start (f->platform);
-  f->publisher = cs_mastodon_publisher_new (cs_test_platform_get_url (f->platform), data != NULL ? data : TOKEN);
-  cs_publisher_pin_certificate (f->publisher, cs_test_platform_get_certificate (f->platform));
+  cs_test_platform_handle (f->base.platform, "/", mastodon_cb, &f->fake);
+  cs_test_publish_start (&f->base);
+  f->base.publisher = cs_test_publish_pin (&f->base,
+                                           cs_mastodon_publisher_new (cs_test_platform_get_url (f->base.platform),
+                                                                      data != NULL ? data : TOKEN));
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (f->publisher);
-  cs_test_platform_free (f->platform);
+  g_assert_finalize_object (g_steal_pointer (&f->base.publisher));
+  cs_test_publish_tear_down (&f->base);
   fake_clear (&f->fake);
-  g_assert_true (cs_delete_path (f->dir, NULL));
-  g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
-  g_free (f->dir);
-}
-
-/* A small photo, different for each @seed. */
-static GBytes *
-make_photo (guint seed)
-{
-  g_autoptr(CsImage) image = cs_image_new (64, 48);
-  g_autoptr(GError) error = NULL;
-  guint8 *pixels = cs_image_get_data (image);
-  gsize stride = cs_image_get_stride (image);
-  GBytes *jpeg;
-
-  for (int y = 0; y < 48; y++)
-    for (int x = 0; x < 64; x++)
-      {
-        guint8 *p = pixels + y * stride + x * 3;
-
-        p[0] = (guint8) (x * 4 + seed * 40);
-        p[1] = (guint8) (y * 5);
-        p[2] = (guint8) (seed * 70);
-      }
-  jpeg = cs_image_encode_jpeg (image, 90, &error);
-  g_assert_no_error (error);
-  return jpeg;
 }
 
 static CsPublishJob *
@@ -634,24 +517,8 @@ make_job (const char *text,
           const char *key,
           guint       n_photos)
 {
-  CsPublishJob *job = cs_publish_job_new (text, key);
-
-  for (guint i = 0; i < n_photos; i++)
-    {
-      g_autoptr(GBytes) jpeg = make_photo (i);
-      g_autofree char *alt = g_strdup_printf ("Photo %u: pupils in Oak class planting saplings by the pond", i + 1);
-
-      cs_publish_job_add_photo (job, jpeg, alt);
-    }
-  return job;
-}
-
-static const CsTestRequest *
-nth (GPtrArray *requests,
-     guint      i)
-{
-  g_assert_cmpuint (i, <, requests->len);
-  return g_ptr_array_index (requests, i);
+  return cs_test_publish_new_job (NULL, text, key, n_photos, cs_test_make_photo, NULL, 0,
+                                  "pupils in Oak class planting saplings by the pond");
 }
 
 static void
@@ -682,7 +549,7 @@ count (Fixture    *f,
        const char *method,
        const char *path)
 {
-  return cs_test_platform_count (f->platform, method, path);
+  return cs_test_platform_count (f->base.platform, method, path);
 }
 
 /* Tests */
@@ -726,23 +593,23 @@ test_uploads_then_posts (Fixture       *f,
   g_auto(GStrv) ids = NULL;
   g_autoptr(JsonObject) seen = json_object_new ();
   g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
-  Saves saves = { f->platform, saved, seen };
+  Saves saves = { f->base.platform, saved, seen };
   JsonObject *params;
   const char *expected_saves[] = { "media-0@1", "media-1@2", "post-sent@2", "url@3", "status-id@3", NULL };
 
   job->checkpoint = note_checkpoint;
   job->checkpoint_data = &saves;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* Both photos first, each with its own description, then the status. */
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 3);
   ids = fake_dup_media_ids (&f->fake);
   g_assert_cmpuint (g_strv_length (ids), ==, 2);
   for (guint i = 0; i < 2; i++)
     {
-      const CsTestRequest *request = nth (requests, i);
+      const CsTestRequest *request = cs_test_nth_request (requests, i);
       const CsPublishPhoto *photo = g_ptr_array_index (job->photos, i);
       g_autoptr(SoupMultipart) multipart = NULL;
       g_autofree char *type = NULL;
@@ -761,10 +628,10 @@ test_uploads_then_posts (Fixture       *f,
       g_assert_null (soup_message_headers_get_one (request->headers, "Idempotency-Key"));
     }
 
-  assert_request (nth (requests, 2), "POST", "/api/v1/statuses");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-1");
-  assert_media_ids (nth (requests, 2), (const char *const *) ids);
-  status = cs_test_request_json (nth (requests, 2));
+  assert_request (cs_test_nth_request (requests, 2), "POST", "/api/v1/statuses");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-1");
+  assert_media_ids (cs_test_nth_request (requests, 2), (const char *const *) ids);
+  status = cs_test_request_json (cs_test_nth_request (requests, 2));
   params = json_node_get_object (status);
   g_assert_cmpstr (cs_json_get_string (params, "status"), ==, job->text);
   g_assert_cmpstr (cs_json_get_string (params, "visibility"), ==, "public");
@@ -791,12 +658,12 @@ test_text_only (Fixture       *f,
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(JsonNode) status = NULL;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 1);
-  assert_request (nth (requests, 0), "POST", "/api/v1/statuses");
-  status = cs_test_request_json (nth (requests, 0));
+  assert_request (cs_test_nth_request (requests, 0), "POST", "/api/v1/statuses");
+  status = cs_test_request_json (cs_test_nth_request (requests, 0));
   g_assert_false (json_object_has_member (json_node_get_object (status), "media_ids"));
 }
 
@@ -810,15 +677,15 @@ test_key_per_delivery (Fixture       *f,
   g_autoptr(GPtrArray) requests = NULL;
   const char *key_a, *key_b;
 
-  g_assert_true (cs_publisher_publish (f->publisher, first, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, first, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (cs_publisher_publish (f->publisher, second, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, second, NULL, &error));
   g_assert_no_error (error);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 2);
-  key_a = soup_message_headers_get_one (nth (requests, 0)->headers, "Idempotency-Key");
-  key_b = soup_message_headers_get_one (nth (requests, 1)->headers, "Idempotency-Key");
+  key_a = soup_message_headers_get_one (cs_test_nth_request (requests, 0)->headers, "Idempotency-Key");
+  key_b = soup_message_headers_get_one (cs_test_nth_request (requests, 1)->headers, "Idempotency-Key");
   g_assert_cmpstr (key_a, ==, "delivery-a");
   g_assert_cmpstr (key_b, ==, "delivery-b");
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 2);
@@ -833,23 +700,23 @@ test_server_error_retried (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = NULL;
 
-  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, FAULT_REPLY, 500,
+  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, CS_TEST_FAULT_REPLY, 500,
                   "{\"error\":\"We're sorry, but something went wrong on our end.\"}", NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_nonnull (strstr (error->message, "HTTP 500"));
   g_assert_null (job->remote_id);
   g_clear_error (&error);
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* The photo went up once; both tries at the status carry one key. */
   g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 1);
   g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 2);
-  requests = cs_test_platform_get_requests (f->platform);
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 1)->headers, "Idempotency-Key"), ==, "delivery-7");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-7");
+  requests = cs_test_platform_get_requests (f->base.platform);
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 1)->headers, "Idempotency-Key"), ==, "delivery-7");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-7");
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
 }
 
@@ -863,15 +730,15 @@ test_lost_answer_posts_once (Fixture       *f,
   g_autoptr(JsonNode) first = NULL;
 
   /* The instance makes the status, but its answer never arrives. */
-  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, FAULT_DROP_AFTER, 0, NULL, NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, CS_TEST_FAULT_DROP_AFTER, 0, NULL, NULL, NULL);
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
   g_assert_null (cs_publish_job_recall (job, "status-id"));
   g_clear_error (&error);
 
   job->resumed = TRUE;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* Still one status: the repeated key brought back the first one,
@@ -880,9 +747,9 @@ test_lost_answer_posts_once (Fixture       *f,
   g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 2);
   g_assert_cmpuint (count (f, "GET", "/api/v1/accounts/"), ==, 0);
   g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 2);
-  requests = cs_test_platform_get_requests (f->platform);
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==,
-                   soup_message_headers_get_one (nth (requests, 3)->headers, "Idempotency-Key"));
+  requests = cs_test_platform_get_requests (f->base.platform);
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 2)->headers, "Idempotency-Key"), ==,
+                   soup_message_headers_get_one (cs_test_nth_request (requests, 3)->headers, "Idempotency-Key"));
   g_mutex_lock (&f->fake.lock);
   first = json_from_string (g_ptr_array_index (f->fake.statuses, 0), NULL);
   g_mutex_unlock (&f->fake.lock);
@@ -902,28 +769,28 @@ test_retry_keeps_uploaded_photos (Fixture       *f,
   g_autofree char *file = NULL;
 
   /* The second photo's upload fails; the first is on the instance. */
-  fake_add_fault (&f->fake, "POST", "/api/v2/media", 1, FAULT_REPLY, 503,
+  fake_add_fault (&f->fake, "POST", "/api/v2/media", 1, CS_TEST_FAULT_REPLY, 503,
                   "{\"error\":\"Service Unavailable\"}", NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_nonnull (cs_publish_job_recall (job, "media-0"));
   g_assert_null (cs_publish_job_recall (job, "media-1"));
   g_assert_cmpuint (count (f, "POST", "/api/v1/statuses"), ==, 0);
   g_clear_error (&error);
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* Photo 1 once, photo 2 twice (once refused), photo 3 once. */
   g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 4);
-  requests = cs_test_platform_get_requests (f->platform);
-  multipart = cs_test_request_multipart (nth (requests, 2));
+  requests = cs_test_platform_get_requests (f->base.platform);
+  multipart = cs_test_request_multipart (cs_test_nth_request (requests, 2));
   file = cs_test_multipart_field (multipart, "file", NULL, &bytes);
   g_assert_true (g_bytes_equal (bytes, ((CsPublishPhoto *) g_ptr_array_index (job->photos, 1))->jpeg));
 
   ids = fake_dup_media_ids (&f->fake);
   g_assert_cmpuint (g_strv_length (ids), ==, 3);
-  assert_media_ids (nth (requests, 4), (const char *const *) ids);
+  assert_media_ids (cs_test_nth_request (requests, 4), (const char *const *) ids);
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
 }
 
@@ -940,20 +807,20 @@ test_waits_for_processing (Fixture       *f,
 
   /* 202 on upload, then 206 once, then 200. */
   f->fake.processing_polls = 1;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   ids = fake_dup_media_ids (&f->fake);
   poll_path = g_strdup_printf ("/api/v1/media/%s", ids[0]);
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 4);
-  assert_request (nth (requests, 0), "POST", "/api/v2/media");
-  assert_request (nth (requests, 1), "GET", poll_path);
-  assert_request (nth (requests, 2), "GET", poll_path);
-  assert_request (nth (requests, 3), "POST", "/api/v1/statuses");
+  assert_request (cs_test_nth_request (requests, 0), "POST", "/api/v2/media");
+  assert_request (cs_test_nth_request (requests, 1), "GET", poll_path);
+  assert_request (cs_test_nth_request (requests, 2), "GET", poll_path);
+  assert_request (cs_test_nth_request (requests, 3), "POST", "/api/v1/statuses");
   expected[0] = ids[0];
   expected[1] = NULL;
-  assert_media_ids (nth (requests, 3), expected);
+  assert_media_ids (cs_test_nth_request (requests, 3), expected);
   g_assert_cmpstr (cs_publish_job_recall (job, "media-0"), ==, ids[0]);
 }
 
@@ -965,9 +832,9 @@ test_slow_processing_left_for_later (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) ids = NULL;
 
-  cs_mastodon_publisher_set_processing_wait (CS_MASTODON_PUBLISHER (f->publisher), 700);
+  cs_mastodon_publisher_set_processing_wait (CS_MASTODON_PUBLISHER (f->base.publisher), 700);
   f->fake.processing_polls = 1000;
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_nonnull (strstr (error->message, "still preparing photo 1"));
   g_assert_cmpuint (count (f, "GET", "/api/v1/media/"), >=, 1);
@@ -981,7 +848,7 @@ test_slow_processing_left_for_later (Fixture       *f,
   g_mutex_lock (&f->fake.lock);
   ((Media *) g_ptr_array_index (f->fake.media, 0))->polls_left = 0;
   g_mutex_unlock (&f->fake.lock);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 1);
   g_assert_cmpstr (cs_publish_job_recall (job, "media-0"), ==, ids[0]);
@@ -1000,7 +867,7 @@ test_validation_refused (Fixture       *f,
     g_string_append (text, "é");
   job = make_job (text->str, "delivery-6", 0);
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "Text character limit of 500 exceeded"));
   /* Asking again would get the same answer: one request only. */
@@ -1016,14 +883,14 @@ test_bad_token (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = NULL;
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
   g_assert_nonnull (strstr (error->message, "The access token is invalid"));
   g_assert_nonnull (strstr (error->message, "connect it again"));
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 1);
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 0)->headers, "Authorization"), ==,
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 0)->headers, "Authorization"), ==,
                    "Bearer revoked-token");
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 0);
 }
@@ -1038,9 +905,9 @@ test_rate_limited (Fixture       *f,
   g_autoptr(GDateTime) reset = g_date_time_new_from_unix_utc (now + 300);
   g_autofree char *reset_text = g_date_time_format_iso8601 (reset);
 
-  fake_add_fault (&f->fake, "POST", "/api/v2/media", 0, FAULT_REPLY, 429,
+  fake_add_fault (&f->fake, "POST", "/api/v2/media", 0, CS_TEST_FAULT_REPLY, 429,
                   "{\"error\":\"Too many requests\"}", "X-RateLimit-Reset", reset_text);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_nonnull (strstr (error->message, "asked for a pause"));
   g_assert_cmpint (job->retry_at, >=, now + 299);
@@ -1056,16 +923,16 @@ test_time_out (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 start;
 
-  cs_publisher_set_timeout (f->publisher, 2);
-  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, FAULT_HANG, 0, NULL, NULL, NULL);
+  cs_publisher_set_timeout (f->base.publisher, 2);
+  fake_add_fault (&f->fake, "POST", "/api/v1/statuses", 0, CS_TEST_FAULT_HANG, 0, NULL, NULL, NULL);
   start = g_get_monotonic_time ();
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
   g_assert_nonnull (strstr (error->message, "could not be reached"));
   g_clear_error (&error);
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 1);
 }
@@ -1078,7 +945,7 @@ test_too_large_photo (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->fake.max_upload = 1000;
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "too large"));
   g_assert_cmpuint (count (f, "POST", "/api/v2/media"), ==, 1);
@@ -1093,10 +960,10 @@ test_refuses_five_photos (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = NULL;
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "at most 4 photos"));
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 0);
 }
 
@@ -1105,15 +972,15 @@ test_refuses_missing_alt (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(CsPublishJob) job = make_job ("A photo nobody described.", "delivery-14", 1);
-  g_autoptr(GBytes) jpeg = make_photo (3);
+  g_autoptr(GBytes) jpeg = cs_test_make_photo (3);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = NULL;
 
   cs_publish_job_add_photo (job, jpeg, "  \n");
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "Photo 2 has no description"));
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 0);
 }
 
@@ -1136,9 +1003,9 @@ assert_looked_first (GPtrArray *requests,
                      guint      n)
 {
   g_assert_cmpuint (requests->len, ==, n);
-  assert_request (nth (requests, 0), "GET", "/api/v1/accounts/verify_credentials");
-  assert_request (nth (requests, 1), "GET", "/api/v1/accounts/" ACCOUNT_ID "/statuses");
-  g_assert_cmpstr (nth (requests, 1)->query, ==, "limit=20&exclude_replies=true");
+  assert_request (cs_test_nth_request (requests, 0), "GET", "/api/v1/accounts/verify_credentials");
+  assert_request (cs_test_nth_request (requests, 1), "GET", "/api/v1/accounts/" ACCOUNT_ID "/statuses");
+  g_assert_cmpstr (cs_test_nth_request (requests, 1)->query, ==, "limit=20&exclude_replies=true");
 }
 
 #define LEAVERS_TEXT "Year 6's leavers' assembly is on Friday at 2pm & everyone is welcome.\n\n" \
@@ -1167,11 +1034,11 @@ test_forgotten_key_finds_status (Fixture       *f,
   g_assert_nonnull (strstr (cs_json_get_string (json_node_get_object (held), "content"), "&#39;"));
 
   mark_sent_ago (job, 2 * 60 * 60);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
   /* The look, and nothing posted. */
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   assert_looked_first (requests, 2);
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 3);
   g_assert_cmpstr (job->remote_id, ==, held_id);
@@ -1192,13 +1059,13 @@ test_forgotten_key_posts_when_not_found (Fixture       *f,
   fake_seed_status (&f->fake, "Year 6's leavers' assembly is on Thursday at 2pm & everyone is welcome.", NULL);
 
   mark_sent_ago (job, 2 * 60 * 60);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   assert_looked_first (requests, 3);
-  assert_request (nth (requests, 2), "POST", "/api/v1/statuses");
-  g_assert_cmpstr (soup_message_headers_get_one (nth (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-17");
+  assert_request (cs_test_nth_request (requests, 2), "POST", "/api/v1/statuses");
+  g_assert_cmpstr (soup_message_headers_get_one (cs_test_nth_request (requests, 2)->headers, "Idempotency-Key"), ==, "delivery-17");
   g_assert_cmpuint (fake_count_statuses (&f->fake), ==, 3);
   /* The first request's time stays: the next look counts from it. */
   g_assert_cmpint (g_ascii_strtoll (cs_publish_job_recall (job, "post-sent"), NULL, 10), <,
@@ -1217,11 +1084,11 @@ test_already_posted (Fixture       *f,
   json_object_set_string_member (job->progress, "url", STATUS_URL "/556");
   json_object_set_string_member (job->progress, "status-id", "556");
   job->resumed = TRUE;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (job->remote_id, ==, "556");
   g_assert_cmpstr (job->url, ==, STATUS_URL "/556");
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 0);
 }
 

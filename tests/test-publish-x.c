@@ -7,7 +7,7 @@
 #include "cs-x-publisher.h"
 #include "cs-files-private.h"
 #include "cs-platform.h"
-#include "cs-test-platform.h"
+#include "cs-test-publish.h"
 #include "cs-url.h"
 
 #include <string.h>
@@ -43,14 +43,8 @@ typedef struct
   GPtrArray *media;            /* FakeMedia */
   GPtrArray *tweets;           /* FakeTweet, oldest first */
 
-  /* Trouble, scripted per test: the next @fail_times requests to
-   * @fail_path are answered with @fail_status and @fail_body. */
-  char      *fail_path;
-  guint      fail_times;
-  guint      fail_status;
-  char      *fail_body;
-  char      *fail_header;
-  char      *fail_value;
+  /* Trouble, scripted per test (see fake_x_fail()). */
+  CsTestFaults faults;
   /* The next post is stored, but its answer never arrives. */
   gboolean   drop_tweet_answer;
 } FakeX;
@@ -82,6 +76,7 @@ fake_x_init (FakeX *x)
   x->media_lifetime = 86400;
   x->media = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_media_free);
   x->tweets = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_tweet_free);
+  cs_test_faults_init (&x->faults);
 }
 
 static void
@@ -91,13 +86,13 @@ fake_x_clear (FakeX *x)
   g_free (x->refresh_token);
   g_ptr_array_unref (x->media);
   g_ptr_array_unref (x->tweets);
-  g_free (x->fail_path);
-  g_free (x->fail_body);
-  g_free (x->fail_header);
-  g_free (x->fail_value);
+  cs_test_faults_clear (&x->faults);
   g_mutex_clear (&x->lock);
 }
 
+/* The next @times requests to @path are answered with @status and @body
+ * (and the header @header, when it is not NULL), instead of any scripted
+ * before. */
 static void
 fake_x_fail (FakeX      *x,
              const char *path,
@@ -107,18 +102,9 @@ fake_x_fail (FakeX      *x,
              const char *header,
              const char *value)
 {
-  g_mutex_lock (&x->lock);
-  g_free (x->fail_path);
-  g_free (x->fail_body);
-  g_free (x->fail_header);
-  g_free (x->fail_value);
-  x->fail_path = g_strdup (path);
-  x->fail_times = times;
-  x->fail_status = status;
-  x->fail_body = g_strdup (body);
-  x->fail_header = g_strdup (header);
-  x->fail_value = g_strdup (value);
-  g_mutex_unlock (&x->lock);
+  cs_test_faults_forget (&x->faults);
+  for (guint i = 0; i < times; i++)
+    cs_test_faults_add (&x->faults, NULL, path, FALSE, 0, CS_TEST_FAULT_REPLY, status, body, header, value);
 }
 
 /* X ends the access token's life (about two hours after it was made). */
@@ -134,36 +120,23 @@ fake_x_expire_access_token (FakeX *x)
 static guint
 fake_x_count_tweets (FakeX *x)
 {
-  guint n;
-
-  g_mutex_lock (&x->lock);
-  n = x->tweets->len;
-  g_mutex_unlock (&x->lock);
-  return n;
+  return cs_test_locked_len (&x->lock, x->tweets);
 }
 
+/* A copy of post @i's id, or with @text, of its text as X shows it. */
 static char *
-fake_x_dup_tweet_id (FakeX *x,
-                     guint  i)
+fake_x_dup_tweet (FakeX    *x,
+                  guint     i,
+                  gboolean  text)
 {
-  char *id;
+  FakeTweet *tweet;
+  char *copy;
 
   g_mutex_lock (&x->lock);
-  id = g_strdup (((FakeTweet *) g_ptr_array_index (x->tweets, i))->id);
+  tweet = g_ptr_array_index (x->tweets, i);
+  copy = g_strdup (text ? tweet->text : tweet->id);
   g_mutex_unlock (&x->lock);
-  return id;
-}
-
-static char *
-fake_x_dup_tweet_text (FakeX *x,
-                       guint  i)
-{
-  char *text;
-
-  g_mutex_lock (&x->lock);
-  text = g_strdup (((FakeTweet *) g_ptr_array_index (x->tweets, i))->text);
-  g_mutex_unlock (&x->lock);
-  return text;
+  return copy;
 }
 
 static char *
@@ -225,17 +198,6 @@ fake_x_seed_tweet (FakeX      *x,
   g_mutex_unlock (&x->lock);
 }
 
-static void
-reply_object (SoupServerMessage *msg,
-              guint              status,
-              JsonObject        *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  cs_test_reply (msg, status, text, NULL);
-}
-
 /* X's error shape: RFC 7807 problem details. */
 static void
 reply_problem (SoupServerMessage *msg,
@@ -249,19 +211,7 @@ reply_problem (SoupServerMessage *msg,
   json_object_set_string_member (problem, "detail", detail);
   json_object_set_string_member (problem, "type", "about:blank");
   json_object_set_int_member (problem, "status", status);
-  reply_object (msg, status, problem);
-}
-
-static gboolean
-take_scripted_failure (FakeX             *x,
-                       SoupServerMessage *msg,
-                       const char        *path)
-{
-  if (x->fail_times == 0 || g_strcmp0 (x->fail_path, path) != 0)
-    return FALSE;
-  x->fail_times--;
-  cs_test_reply (msg, x->fail_status, x->fail_body, x->fail_header, x->fail_value, NULL);
-  return TRUE;
+  cs_test_reply_object (msg, status, problem);
 }
 
 static gboolean
@@ -320,7 +270,7 @@ upload_cb (CsTestPlatform      *platform,
   g_autofree char *key = NULL;
   FakeMedia *media;
 
-  if (take_scripted_failure (x, msg, request->path) || !check_bearer (x, msg, request))
+  if (cs_test_faults_answer (&x->faults, msg, request) || !check_bearer (x, msg, request))
     return;
   multipart = soup_multipart_new_from_message (request->headers, request->body);
   if (g_strcmp0 (request->method, "POST") != 0 || multipart == NULL)
@@ -351,7 +301,7 @@ upload_cb (CsTestPlatform      *platform,
   json_object_set_int_member (result, "expires_after_secs", x->media_lifetime);
   answer = json_object_new ();
   json_object_set_object_member (answer, "data", g_steal_pointer (&result));
-  reply_object (msg, 200, answer);
+  cs_test_reply_object (msg, 200, answer);
 }
 
 static void
@@ -369,7 +319,7 @@ metadata_cb (CsTestPlatform      *platform,
   const char *alt;
   FakeMedia *media;
 
-  if (take_scripted_failure (x, msg, request->path) || !check_bearer (x, msg, request))
+  if (cs_test_faults_answer (&x->faults, msg, request) || !check_bearer (x, msg, request))
     return;
   body = parse_json_body (request);
   object = body != NULL ? json_node_get_object (body) : NULL;
@@ -391,7 +341,7 @@ metadata_cb (CsTestPlatform      *platform,
   json_object_set_string_member (result, "id", media->id);
   answer = json_object_new ();
   json_object_set_object_member (answer, "data", g_steal_pointer (&result));
-  reply_object (msg, 200, answer);
+  cs_test_reply_object (msg, 200, answer);
 }
 
 static void
@@ -411,7 +361,7 @@ tweets_cb (CsTestPlatform      *platform,
   const char *text;
   FakeTweet *tweet;
 
-  if (take_scripted_failure (x, msg, request->path) || !check_bearer (x, msg, request))
+  if (cs_test_faults_answer (&x->faults, msg, request) || !check_bearer (x, msg, request))
     return;
   body = parse_json_body (request);
   object = body != NULL ? json_node_get_object (body) : NULL;
@@ -463,7 +413,7 @@ tweets_cb (CsTestPlatform      *platform,
   json_object_set_string_member (result, "text", tweet->text);
   answer = json_object_new ();
   json_object_set_object_member (answer, "data", g_steal_pointer (&result));
-  reply_object (msg, 201, answer);
+  cs_test_reply_object (msg, 201, answer);
 }
 
 /* /2/users/me and /2/users/:id/tweets, newest first. */
@@ -482,7 +432,7 @@ users_cb (CsTestPlatform      *platform,
   const char *max;
   gint64 max_results = 10;
 
-  if (take_scripted_failure (x, msg, request->path) || !check_bearer (x, msg, request))
+  if (cs_test_faults_answer (&x->faults, msg, request) || !check_bearer (x, msg, request))
     return;
   if (g_strcmp0 (request->method, "GET") != 0)
     {
@@ -498,7 +448,7 @@ users_cb (CsTestPlatform      *platform,
       json_object_set_string_member (user, "name", "Oakfield Primary School");
       json_object_set_string_member (user, "username", "OakfieldPrimary");
       json_object_set_object_member (answer, "data", g_steal_pointer (&user));
-      reply_object (msg, 200, answer);
+      cs_test_reply_object (msg, 200, answer);
       return;
     }
   if (!g_str_equal (request->path, "/2/users/" SCHOOL_ID "/tweets"))
@@ -533,7 +483,7 @@ users_cb (CsTestPlatform      *platform,
   if (json_array_get_length (list) > 0)
     json_object_set_array_member (answer, "data", g_steal_pointer (&list));
   json_object_set_object_member (answer, "meta", g_steal_pointer (&meta));
-  reply_object (msg, 200, answer);
+  cs_test_reply_object (msg, 200, answer);
 }
 
 /* OAuth 2.0 refresh for a public client: the form carries the client
@@ -550,7 +500,7 @@ token_cb (CsTestPlatform      *platform,
   g_autoptr(GHashTable) fields = NULL;
   g_autoptr(JsonObject) answer = json_object_new ();
 
-  if (take_scripted_failure (x, msg, request->path))
+  if (cs_test_faults_answer (&x->faults, msg, request))
     return;
   fields = soup_form_decode (form);
   if (g_strcmp0 (request->method, "POST") != 0 ||
@@ -562,7 +512,7 @@ token_cb (CsTestPlatform      *platform,
     {
       json_object_set_string_member (answer, "error", "invalid_request");
       json_object_set_string_member (answer, "error_description", "Value passed for the token was invalid.");
-      reply_object (msg, 400, answer);
+      cs_test_reply_object (msg, 400, answer);
       return;
     }
 
@@ -575,67 +525,40 @@ token_cb (CsTestPlatform      *platform,
   json_object_set_string_member (answer, "access_token", x->access_token);
   json_object_set_string_member (answer, "scope", "tweet.read tweet.write users.read media.write offline.access");
   json_object_set_string_member (answer, "refresh_token", x->refresh_token);
-  reply_object (msg, 200, answer);
+  cs_test_reply_object (msg, 200, answer);
 }
 
 typedef struct
 {
-  char           *dir;
-  CsTestPlatform *platform;
+  CsTestPublish   base;
   FakeX           x;
-  CsPublisher    *publisher;
-  char           *saved_progress;  /* as the queue server would store it */
-  guint           checkpoints;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
+  CsTestPlatform *platform;
 
-  f->dir = g_dir_make_tmp ("cs-publish-x-XXXXXX", &error);
-  g_assert_no_error (error);
+  cs_test_publish_set_up (&f->base, "cs-publish-x");
+  platform = f->base.platform;
   fake_x_init (&f->x);
-  f->platform = cs_test_platform_new (f->dir);
-  cs_test_platform_handle (f->platform, "/2/media/upload", upload_cb, &f->x);
-  cs_test_platform_handle (f->platform, "/2/media/metadata", metadata_cb, &f->x);
-  cs_test_platform_handle (f->platform, "/2/tweets", tweets_cb, &f->x);
-  cs_test_platform_handle (f->platform, "/2/users/", users_cb, &f->x);
-  cs_test_platform_handle (f->platform, "/2/oauth2/token", token_cb, &f->x);
-  cs_test_platform_start (f->platform);
-
-  f->publisher = cs_x_publisher_new (cs_test_platform_get_url (f->platform), CLIENT_ID, "access-0", "refresh-0");
-  cs_publisher_pin_certificate (f->publisher, cs_test_platform_get_certificate (f->platform));
+  cs_test_platform_handle (platform, "/2/media/upload", upload_cb, &f->x);
+  cs_test_platform_handle (platform, "/2/media/metadata", metadata_cb, &f->x);
+  cs_test_platform_handle (platform, "/2/tweets", tweets_cb, &f->x);
+  cs_test_platform_handle (platform, "/2/users/", users_cb, &f->x);
+  cs_test_platform_handle (platform, "/2/oauth2/token", token_cb, &f->x);
+  cs_test_publish_start (&f->base);
+  f->base.publisher = cs_test_publish_pin (&f->base, cs_x_publisher_new (cs_test_platform_get_url (platform),
+                                                                         CLIENT_ID, "access-0", "refresh-0"));
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_object_unref (f->publisher);
-  cs_test_platform_free (f->platform);
+  cs_test_publish_tear_down (&f->base);
   fake_x_clear (&f->x);
-  cs_delete_path (f->dir, &error);
-  g_assert_no_error (error);
-  g_free (f->dir);
-  g_free (f->saved_progress);
-}
-
-static gboolean
-save_progress (CsPublishJob  *job,
-               gpointer       data,
-               GError       **error)
-{
-  Fixture *f = data;
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), job->progress);
-
-  g_free (f->saved_progress);
-  f->saved_progress = json_to_string (node, FALSE);
-  f->checkpoints++;
-  return TRUE;
 }
 
 static const char *const alts[] = {
@@ -646,38 +569,13 @@ static const char *const alts[] = {
   "The library's reading tent, full of cushions.",
 };
 
-/* A stand-in for a redacted photo: a JPEG's start and end markers round
- * bytes that differ from photo to photo. */
-static GBytes *
-photo_bytes (guint i)
-{
-  g_autofree char *middle = g_strdup_printf ("photo %u of the post", i + 1);
-  GByteArray *bytes = g_byte_array_new ();
-  static const guint8 start[] = { 0xFF, 0xD8, 0xFF, 0xE0 };
-  static const guint8 end[] = { 0xFF, 0xD9 };
-
-  g_byte_array_append (bytes, start, sizeof start);
-  g_byte_array_append (bytes, (const guint8 *) middle, strlen (middle));
-  g_byte_array_append (bytes, end, sizeof end);
-  return g_byte_array_free_to_bytes (bytes);
-}
-
 static CsPublishJob *
 new_job (Fixture    *f,
          const char *text,
          guint       n_photos)
 {
-  CsPublishJob *job = cs_publish_job_new (text, "delivery-x-1");
-
-  for (guint i = 0; i < n_photos; i++)
-    {
-      g_autoptr(GBytes) jpeg = photo_bytes (i);
-
-      cs_publish_job_add_photo (job, jpeg, alts[i % G_N_ELEMENTS (alts)]);
-    }
-  job->checkpoint = save_progress;
-  job->checkpoint_data = f;
-  return job;
+  return cs_test_publish_new_job (&f->base, text, "delivery-x-1", n_photos, cs_test_photo_bytes,
+                                  alts, G_N_ELEMENTS (alts), NULL);
 }
 
 /* The same delivery tried again, from the progress the server saved. */
@@ -687,25 +585,13 @@ retry_job (Fixture    *f,
            guint       n_photos,
            gboolean    resumed)
 {
-  CsPublishJob *job = new_job (f, text, n_photos);
-
-  if (f->saved_progress != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = json_from_string (f->saved_progress, &error);
-
-      g_assert_no_error (error);
-      json_object_unref (job->progress);
-      job->progress = json_object_ref (json_node_get_object (node));
-    }
-  job->resumed = resumed;
-  return job;
+  return cs_test_publish_resume_job (&f->base, new_job (f, text, n_photos), resumed);
 }
 
 static void
 assert_every_request_has_bearer (Fixture *f)
 {
-  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->platform);
+  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->base.platform);
 
   for (guint i = 0; i < requests->len; i++)
     {
@@ -717,22 +603,6 @@ assert_every_request_has_bearer (Fixture *f)
       else
         g_assert_true (g_str_has_prefix (authorization, "Bearer "));
     }
-}
-
-static guint
-count_all (Fixture *f)
-{
-  g_autoptr(GPtrArray) requests = cs_test_platform_get_requests (f->platform);
-
-  return requests->len;
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("“%s” does not contain “%s”", haystack, needle);
 }
 
 static void
@@ -751,10 +621,10 @@ test_uploads_describes_then_posts (Fixture       *f,
   g_autoptr(JsonNode) tweet_body = NULL;
   JsonArray *sent_ids;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, G_N_ELEMENTS (order));
   for (guint i = 0; i < requests->len; i++)
     {
@@ -771,7 +641,7 @@ test_uploads_describes_then_posts (Fixture       *f,
       const CsTestRequest *metadata = g_ptr_array_index (requests, 2 * p + 1);
       g_autoptr(SoupMultipart) multipart = cs_test_request_multipart (upload);
       g_autoptr(GBytes) sent = NULL;
-      g_autoptr(GBytes) expected = photo_bytes (p);
+      g_autoptr(GBytes) expected = cs_test_photo_bytes (p);
       g_autofree char *type = NULL;
       g_autofree char *ignored = cs_test_multipart_field (multipart, "media", &type, &sent);
       g_autofree char *category = cs_test_multipart_field (multipart, "media_category", NULL, NULL);
@@ -808,7 +678,7 @@ test_uploads_describes_then_posts (Fixture       *f,
 
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 1);
   {
-    g_autofree char *id = fake_x_dup_tweet_id (&f->x, 0);
+    g_autofree char *id = fake_x_dup_tweet (&f->x, 0, FALSE);
 
     g_assert_cmpstr (job->remote_id, ==, id);
     expected_url = g_strdup_printf ("https://x.com/i/web/status/%s", id);
@@ -817,7 +687,7 @@ test_uploads_describes_then_posts (Fixture       *f,
   }
   g_assert_cmpstr (cs_publish_job_recall (job, "alt-0"), ==, "done");
   g_assert_cmpstr (cs_publish_job_recall (job, "alt-1"), ==, "done");
-  g_assert_null (cs_publisher_take_changed_secrets (f->publisher));
+  g_assert_null (cs_publisher_take_changed_secrets (f->base.publisher));
 }
 
 static void
@@ -829,9 +699,9 @@ test_text_only_has_no_media (Fixture       *f,
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(JsonNode) body = NULL;
 
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 1);
   body = cs_test_request_json (g_ptr_array_index (requests, 0));
   g_assert_false (json_object_has_member (json_node_get_object (body), "media"));
@@ -854,9 +724,9 @@ test_refreshes_once_on_401 (Fixture       *f,
   const CsTestRequest *refresh;
 
   fake_x_expire_access_token (&f->x);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/oauth2/token"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/oauth2/token"), ==, 1);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 1);
 
   g_mutex_lock (&f->x.lock);
@@ -865,7 +735,7 @@ test_refreshes_once_on_401 (Fixture       *f,
   g_mutex_unlock (&f->x.lock);
 
   /* Refused upload, refresh, then everything with the new token. */
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 5);
   g_assert_cmpstr (((CsTestRequest *) g_ptr_array_index (requests, 0))->path, ==, "/2/media/upload");
   refresh = g_ptr_array_index (requests, 1);
@@ -881,12 +751,12 @@ test_refreshes_once_on_401 (Fixture       *f,
                                                    "Authorization"), ==, bearer);
 
   /* The server must store both: X has already spent the old refresh token. */
-  secrets = cs_publisher_take_changed_secrets (f->publisher);
+  secrets = cs_publisher_take_changed_secrets (f->base.publisher);
   g_assert_nonnull (secrets);
   g_assert_cmpstr (cs_json_get_string (secrets, "access_token"), ==, new_access);
   g_assert_cmpstr (cs_json_get_string (secrets, "refresh_token"), ==, new_refresh);
   g_assert_cmpstr (new_refresh, !=, "refresh-0");
-  g_assert_null (cs_publisher_take_changed_secrets (f->publisher));
+  g_assert_null (cs_publisher_take_changed_secrets (f->base.publisher));
 }
 
 static void
@@ -903,14 +773,14 @@ test_refresh_refused_needs_reauth (Fixture       *f,
   f->x.refresh_token = g_strdup ("refresh-revoked");
   g_mutex_unlock (&f->x.lock);
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
-  assert_contains (error->message, "connect X again");
-  assert_contains (error->message, "Value passed for the token was invalid");
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/oauth2/token"), ==, 1);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/upload"), ==, 1);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/tweets"), ==, 0);
-  g_assert_null (cs_publisher_take_changed_secrets (f->publisher));
+  cs_test_assert_contains (error->message, "connect X again");
+  cs_test_assert_contains (error->message, "Value passed for the token was invalid");
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/oauth2/token"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/upload"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/tweets"), ==, 0);
+  g_assert_null (cs_publisher_take_changed_secrets (f->base.publisher));
 }
 
 static void
@@ -926,10 +796,10 @@ test_refreshed_token_refused_needs_reauth (Fixture       *f,
   fake_x_fail (&f->x, "/2/tweets", 100, 401,
                "{\"title\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401,\"detail\":\"Unauthorized\"}",
                NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/oauth2/token"), ==, 1);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/tweets"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/oauth2/token"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/tweets"), ==, 2);
 }
 
 static void
@@ -939,15 +809,15 @@ test_no_refresh_token_needs_reauth (Fixture       *f,
   g_autoptr(CsPublishJob) job = new_job (f, "Choir practice moves to Wednesday lunchtimes.", 0);
   g_autoptr(GError) error = NULL;
 
-  g_clear_object (&f->publisher);
-  f->publisher = cs_x_publisher_new (cs_test_platform_get_url (f->platform), CLIENT_ID, "access-0", NULL);
-  cs_publisher_pin_certificate (f->publisher, cs_test_platform_get_certificate (f->platform));
+  g_clear_object (&f->base.publisher);
+  f->base.publisher = cs_x_publisher_new (cs_test_platform_get_url (f->base.platform), CLIENT_ID, "access-0", NULL);
+  cs_publisher_pin_certificate (f->base.publisher, cs_test_platform_get_certificate (f->base.platform));
   fake_x_expire_access_token (&f->x);
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/oauth2/token"), ==, 0);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/tweets"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/oauth2/token"), ==, 0);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/tweets"), ==, 1);
 }
 
 static void
@@ -963,7 +833,7 @@ test_rate_limit_waits_for_reset (Fixture       *f,
                "{\"title\":\"Too Many Requests\",\"detail\":\"Too Many Requests\",\"type\":\"about:blank\","
                "\"status\":429}",
                "x-rate-limit-reset", reset_text);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_cmpint (job->retry_at, ==, reset);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 0);
@@ -977,9 +847,9 @@ test_duplicate_rejected (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   fake_x_seed_tweet (&f->x, "Happy Friday from everyone at Oakfield!", FALSE);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-  assert_contains (error->message, "X refused it as a duplicate");
+  cs_test_assert_contains (error->message, "X refused it as a duplicate");
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 1);
 }
 
@@ -994,9 +864,9 @@ test_server_error_retries (Fixture       *f,
                "{\"title\":\"Internal Server Error\",\"detail\":\"Internal Server Error\",\"type\":\"about:blank\","
                "\"status\":500}",
                NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
-  assert_contains (error->message, "HTTP 500");
+  cs_test_assert_contains (error->message, "HTTP 500");
 }
 
 static void
@@ -1010,10 +880,10 @@ test_bad_request_rejected (Fixture       *f,
                "{\"errors\":[{\"title\":\"Invalid Request\",\"detail\":\"The text field is too long.\","
                "\"type\":\"https://api.twitter.com/2/problems/invalid-request\",\"status\":400}]}",
                NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-  assert_contains (error->message, "The text field is too long");
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/tweets"), ==, 1);
+  cs_test_assert_contains (error->message, "The text field is too long");
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/tweets"), ==, 1);
 }
 
 static void
@@ -1029,23 +899,23 @@ test_lost_answer_posts_once (Fixture       *f,
   g_autofree char *shown = NULL;
 
   f->x.drop_tweet_answer = TRUE;
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 1);
   g_clear_error (&error);
 
-  shown = fake_x_dup_tweet_text (&f->x, 0);
+  shown = fake_x_dup_tweet (&f->x, 0, TRUE);
   g_assert_false (g_str_equal (shown, text));
 
   again = retry_job (f, text, 2, TRUE);
-  g_assert_true (cs_publisher_publish (f->publisher, again, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, again, NULL, &error));
   g_assert_no_error (error);
 
-  id = fake_x_dup_tweet_id (&f->x, 0);
+  id = fake_x_dup_tweet (&f->x, 0, FALSE);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 1);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/tweets"), ==, 1);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/upload"), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "GET", "/2/users/"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/tweets"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/upload"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "GET", "/2/users/"), ==, 2);
   g_assert_cmpstr (again->remote_id, ==, id);
   g_assert_cmpstr (cs_publish_job_recall (again, "post-id"), ==, id);
   assert_every_request_has_bearer (f);
@@ -1064,14 +934,14 @@ test_resumed_finds_earlier_post (Fixture       *f,
    * the server knows the outcome is unknown. */
   fake_x_seed_tweet (&f->x, text, FALSE);
   fake_x_seed_tweet (&f->x, "Another post made since.", FALSE);
-  id = fake_x_dup_tweet_id (&f->x, 0);
+  id = fake_x_dup_tweet (&f->x, 0, FALSE);
 
   job = retry_job (f, text, 0, TRUE);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (job->remote_id, ==, id);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/"), ==, 0);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/"), ==, 0);
 }
 
 static void
@@ -1084,10 +954,10 @@ test_resumed_posts_when_not_found (Fixture       *f,
 
   fake_x_seed_tweet (&f->x, "Parents' evening booking opens next week.", FALSE);
   job = retry_job (f, text, 1, TRUE);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/tweets"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/tweets"), ==, 1);
 }
 
 static void
@@ -1100,7 +970,7 @@ test_photos_only_never_matched (Fixture       *f,
   /* Any post of photos alone would look the same; none is taken for ours. */
   fake_x_seed_tweet (&f->x, "", TRUE);
   job = retry_job (f, "", 1, TRUE);
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 2);
 }
@@ -1123,19 +993,19 @@ test_retry_keeps_uploads (Fixture       *f,
                "{\"title\":\"Service Unavailable\",\"detail\":\"Service Unavailable\",\"type\":\"about:blank\","
                "\"status\":503}",
                NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_clear_error (&error);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/upload"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/upload"), ==, 1);
 
   again = retry_job (f, text, 3, FALSE);
-  g_assert_true (cs_publisher_publish (f->publisher, again, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, again, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/upload"), ==, 3);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/metadata"), ==, 4);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/upload"), ==, 3);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/metadata"), ==, 4);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 1);
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   body = cs_test_request_json (g_ptr_array_index (requests, requests->len - 1));
   ids = json_object_get_array_member (json_object_get_object_member (json_node_get_object (body), "media"),
                                       "media_ids");
@@ -1164,18 +1034,18 @@ test_retry_after_post_failed (Fixture       *f,
                "{\"title\":\"Service Unavailable\",\"detail\":\"Service Unavailable\",\"type\":\"about:blank\","
                "\"status\":503}",
                NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_clear_error (&error);
 
   /* Whoever retries may not have marked it resumed; having sent the post
    * once, the publisher looks first all the same. */
   again = retry_job (f, text, 2, FALSE);
-  g_assert_true (cs_publisher_publish (f->publisher, again, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, again, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/upload"), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/metadata"), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "GET", "/2/users/"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/upload"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/metadata"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "GET", "/2/users/"), ==, 2);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 1);
 }
 
@@ -1195,15 +1065,15 @@ test_expired_upload_sent_again (Fixture       *f,
                "{\"title\":\"Too Many Requests\",\"detail\":\"Too Many Requests\",\"type\":\"about:blank\","
                "\"status\":429}",
                NULL, NULL);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_clear_error (&error);
 
   again = retry_job (f, text, 1, FALSE);
-  g_assert_true (cs_publisher_publish (f->publisher, again, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, again, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/upload"), ==, 2);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/2/media/metadata"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/upload"), ==, 2);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/2/media/metadata"), ==, 2);
   g_mutex_lock (&f->x.lock);
   g_assert_cmpstr (cs_publish_job_recall (again, "media-0"), ==,
                    ((FakeMedia *) g_ptr_array_index (f->x.media, 1))->id);
@@ -1219,12 +1089,12 @@ test_already_posted_sends_nothing (Fixture       *f,
 
   json_object_set_string_member (job->progress, "post-id", "1800000000000000042");
   job->resumed = TRUE;
-  g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (job->remote_id, ==, "1800000000000000042");
   g_assert_cmpstr (job->url, ==, "https://x.com/i/web/status/1800000000000000042");
-  g_assert_cmpuint (count_all (f), ==, 0);
-  g_assert_cmpuint (f->checkpoints, ==, 0);
+  g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, 0);
+  g_assert_cmpuint (f->base.checkpoints, ==, 0);
 }
 
 static char *
@@ -1259,16 +1129,16 @@ test_length_limit (Fixture       *f,
       g_assert_cmpuint (cs_platform_count (CS_PLATFORM_X, at_limit[i], -1), ==, 280);
       g_assert_cmpuint (cs_platform_count (CS_PLATFORM_X, over, -1), ==, 281);
 
-      g_assert_false (cs_publisher_publish (f->publisher, long_job, NULL, &error));
+      g_assert_false (cs_publisher_publish (f->base.publisher, long_job, NULL, &error));
       g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-      assert_contains (error->message, "281");
-      assert_contains (error->message, "Shorten it by 1");
-      g_assert_cmpuint (count_all (f), ==, i);
+      cs_test_assert_contains (error->message, "281");
+      cs_test_assert_contains (error->message, "Shorten it by 1");
+      g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, i);
       g_clear_error (&error);
 
-      g_assert_true (cs_publisher_publish (f->publisher, job, NULL, &error));
+      g_assert_true (cs_publisher_publish (f->base.publisher, job, NULL, &error));
       g_assert_no_error (error);
-      g_assert_cmpuint (count_all (f), ==, i + 1);
+      g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, i + 1);
     }
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 3);
 }
@@ -1279,14 +1149,14 @@ test_long_description_rejected (Fixture       *f,
 {
   g_autofree char *long_alt = repeat ("é", 1001);
   g_autoptr(CsPublishJob) job = new_job (f, "Art week.", 1);
-  g_autoptr(GBytes) jpeg = photo_bytes (1);
+  g_autoptr(GBytes) jpeg = cs_test_photo_bytes (1);
   g_autoptr(GError) error = NULL;
 
   cs_publish_job_add_photo (job, jpeg, long_alt);
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-  assert_contains (error->message, "photo 2");
-  g_assert_cmpuint (count_all (f), ==, 0);
+  cs_test_assert_contains (error->message, "photo 2");
+  g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, 0);
 }
 
 static void
@@ -1296,10 +1166,10 @@ test_five_photos_rejected (Fixture       *f,
   g_autoptr(CsPublishJob) job = new_job (f, "Art week.", 5);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REJECTED);
-  assert_contains (error->message, "at most 4");
-  g_assert_cmpuint (count_all (f), ==, 0);
+  cs_test_assert_contains (error->message, "at most 4");
+  g_assert_cmpuint (cs_test_publish_count_all (&f->base), ==, 0);
 }
 
 /* The stand-in enforces what X does, so a wrong request would show. */
@@ -1307,12 +1177,12 @@ static void
 test_fake_refuses_wrong_token (Fixture       *f,
                                gconstpointer  data)
 {
-  g_autoptr(CsPublisher) stranger = cs_x_publisher_new (cs_test_platform_get_url (f->platform), CLIENT_ID,
+  g_autoptr(CsPublisher) stranger = cs_x_publisher_new (cs_test_platform_get_url (f->base.platform), CLIENT_ID,
                                                         "access-stolen", NULL);
   g_autoptr(CsPublishJob) job = new_job (f, "Hello.", 0);
   g_autoptr(GError) error = NULL;
 
-  cs_publisher_pin_certificate (stranger, cs_test_platform_get_certificate (f->platform));
+  cs_publisher_pin_certificate (stranger, cs_test_platform_get_certificate (f->base.platform));
   g_assert_false (cs_publisher_publish (stranger, job, NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH);
   g_assert_cmpuint (fake_x_count_tweets (&f->x), ==, 0);

@@ -6,7 +6,7 @@
  */
 
 #include "cs-publisher.h"
-#include "cs-test-platform.h"
+#include "cs-test-publish.h"
 
 #include <glib/gstdio.h>
 
@@ -63,9 +63,7 @@ test_publisher_init (TestPublisher *self)
 
 typedef struct
 {
-  char           *dir;
-  CsTestPlatform *platform;
-  CsPublisher    *publisher;
+  CsTestPublish   base;
 } Fixture;
 
 static void
@@ -104,31 +102,19 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("cs-publisher-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->platform = cs_test_platform_new (f->dir);
-  cs_test_platform_handle (f->platform, "/post", answer_cb, NULL);
-  cs_test_platform_start (f->platform);
-  f->publisher = g_object_new (TEST_TYPE_PUBLISHER, "name", "mastodon",
-                               "base-url", cs_test_platform_get_url (f->platform), NULL);
-  cs_publisher_pin_certificate (f->publisher, cs_test_platform_get_certificate (f->platform));
+  cs_test_publish_set_up (&f->base, "cs-publisher");
+  cs_test_platform_handle (f->base.platform, "/post", answer_cb, NULL);
+  cs_test_publish_start (&f->base);
+  f->base.publisher = cs_test_publish_pin (&f->base, g_object_new (TEST_TYPE_PUBLISHER, "name", "mastodon",
+                                                                   "base-url", cs_test_platform_get_url (f->base.platform),
+                                                                   NULL));
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *cert = g_build_filename (f->dir, "platform-cert.pem", NULL);
-  g_autofree char *key = g_build_filename (f->dir, "platform-key.pem", NULL);
-
-  g_object_unref (f->publisher);
-  cs_test_platform_free (f->platform);
-  g_unlink (cert);
-  g_unlink (key);
-  g_rmdir (f->dir);
-  g_free (f->dir);
+  cs_test_publish_tear_down (&f->base);
 }
 
 static gboolean
@@ -138,7 +124,7 @@ publish (Fixture       *f,
          GError       **error)
 {
   g_autoptr(CsPublishJob) job = cs_publish_job_new (text, "key-1");
-  gboolean ok = cs_publisher_publish (f->publisher, job, NULL, error);
+  gboolean ok = cs_publisher_publish (f->base.publisher, job, NULL, error);
 
   if (job_out != NULL)
     *job_out = g_steal_pointer (&job);
@@ -159,7 +145,7 @@ test_success (Fixture       *f,
   g_assert_cmpstr (job->remote_id, ==, "42");
   g_assert_cmpstr (cs_publish_job_recall (job, "id"), ==, "42");
 
-  requests = cs_test_platform_get_requests (f->platform);
+  requests = cs_test_platform_get_requests (f->base.platform);
   g_assert_cmpuint (requests->len, ==, 1);
   request = g_ptr_array_index (requests, 0);
   g_assert_cmpstr (request->method, ==, "POST");
@@ -227,7 +213,7 @@ test_lost_answer (Fixture       *f,
   g_assert_false (publish (f, "drop", NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
   g_assert_nonnull (strstr (error->message, "could not be reached"));
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/post"), ==, 1);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/post"), ==, 1);
 }
 
 static void
@@ -237,10 +223,10 @@ test_unpinned_refused (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   /* A certificate nobody vouches for is never trusted with a token. */
-  cs_publisher_pin_certificate (f->publisher, NULL);
+  cs_publisher_pin_certificate (f->base.publisher, NULL);
   g_assert_false (publish (f, "ok", NULL, &error));
   g_assert_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY);
-  g_assert_cmpuint (cs_test_platform_count (f->platform, "POST", "/post"), ==, 0);
+  g_assert_cmpuint (cs_test_platform_count (f->base.platform, "POST", "/post"), ==, 0);
 }
 
 static gboolean
@@ -263,7 +249,7 @@ test_checkpoint_failure_stops (Fixture       *f,
 
   job->checkpoint = refuse_checkpoint;
   job->checkpoint_data = &calls;
-  g_assert_false (cs_publisher_publish (f->publisher, job, NULL, &error));
+  g_assert_false (cs_publisher_publish (f->base.publisher, job, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
   g_assert_nonnull (strstr (error->message, "avoid posting twice"));
   g_assert_cmpuint (calls, ==, 1);

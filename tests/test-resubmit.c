@@ -545,9 +545,15 @@ find_sign_in_group (GtkWidget *root)
 static CsPreferencesWindow *
 find_preferences (void)
 {
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (CS_IS_PREFERENCES_WINDOW (l->data))
-      return l->data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (CS_IS_PREFERENCES_WINDOW (window))
+        return CS_PREFERENCES_WINDOW (window);
+    }
   return NULL;
 }
 
@@ -582,12 +588,15 @@ test_asks_to_sign_in (void)
   g_free (cs_test_screenshot (GTK_WIDGET (dialog), "asks-to-sign-in"));
 
   /* Sign In opens Preferences at the Sign In group, which stays open. */
+  /* As the button does: the answer, then the dialog closes. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
+  gtk_window_close (dialog);
   cs_test_wait_for (sign_in_shown, NULL, WAIT_MS, "Preferences at the Sign In group");
   cs_test_spin (300);
   preferences = find_preferences ();
   g_assert_nonnull (preferences);
   g_assert_null (find_message_dialog ());
+  g_free (cs_test_screenshot (GTK_WIDGET (preferences), "asks-to-sign-in-preferences"));
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   gtk_window_destroy (GTK_WINDOW (composer));

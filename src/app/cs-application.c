@@ -13,6 +13,7 @@
 #include "cs-token-store-memory.h"
 #include "cs-composer-window.h"
 #include "cs-my-posts-window.h"
+#include "cs-policy-window.h"
 #include "cs-preferences-window.h"
 #include "cs-review-window.h"
 #include "cs-secret-token-store.h"
@@ -241,15 +242,22 @@ show_preferences (CsApplication *self)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   CsPreferencesWindow *window;
+  GListModel *toplevels;
   GWeakRef *ref;
 
-  /* One is enough; a second would only disagree with the first. */
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (CS_IS_PREFERENCES_WINDOW (l->data))
-      {
-        gtk_window_present (l->data);
-        return l->data;
-      }
+  /* One is enough; a second would only disagree with the first. It is
+   * not one of the application's windows, so look among all of them. */
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (CS_IS_PREFERENCES_WINDOW (toplevel))
+        {
+          gtk_window_present (toplevel);
+          return CS_PREFERENCES_WINDOW (toplevel);
+        }
+    }
 
   /* Asked from a dialog that closes as it answers: the window it was over
    * is the parent, or Preferences would close with the dialog. */
@@ -328,6 +336,136 @@ show_queue_problem (CsApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Release notes for the About window, read from the metainfo the software
+ * centre shows, so the two never disagree. */
+typedef struct
+{
+  const char *version;   /* the release wanted */
+  gboolean    in_release;
+  gboolean    in_description;
+  gboolean    in_ul;
+  GString    *text;      /* the paragraph or list item being read, or NULL */
+  GString    *notes;     /* AdwAboutWindow's markup */
+} ReleaseNotes;
+
+static void
+release_notes_start_cb (GMarkupParseContext  *context,
+                        const char           *element,
+                        const char          **names,
+                        const char          **values,
+                        gpointer              user_data,
+                        GError              **error)
+{
+  ReleaseNotes *r = user_data;
+
+  if (g_str_equal (element, "release"))
+    {
+      for (guint i = 0; names[i] != NULL; i++)
+        if (g_str_equal (names[i], "version") && g_str_equal (values[i], r->version))
+          r->in_release = TRUE;
+    }
+  else if (r->in_release && g_str_equal (element, "description"))
+    r->in_description = TRUE;
+  else if (r->in_description && (g_str_equal (element, "ul") || g_str_equal (element, "ol")))
+    {
+      r->in_ul = TRUE;
+      g_string_append (r->notes, "<ul>");
+    }
+  else if (r->in_description && (g_str_equal (element, "p") || g_str_equal (element, "li")))
+    r->text = g_string_new (NULL);
+}
+
+static void
+release_notes_end_cb (GMarkupParseContext  *context,
+                      const char           *element,
+                      gpointer              user_data,
+                      GError              **error)
+{
+  ReleaseNotes *r = user_data;
+
+  if (r->text != NULL && (g_str_equal (element, "p") || g_str_equal (element, "li")))
+    {
+      g_autofree char *msgid = NULL;
+      g_autofree char *escaped = NULL;
+      g_auto(GStrv) words = g_strsplit_set (r->text->str, " \t\n", -1);
+      g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+      g_auto(GStrv) joined = NULL;
+
+      /* The catalogue has each paragraph as the metainfo's translation
+       * tools took it: with its white space collapsed. */
+      for (guint i = 0; words[i] != NULL; i++)
+        if (words[i][0] != '\0')
+          g_strv_builder_add (kept, words[i]);
+      joined = g_strv_builder_end (kept);
+      msgid = g_strjoinv (" ", joined);
+      escaped = g_markup_escape_text (msgid[0] != '\0' ? _(msgid) : "", -1);
+      g_string_append_printf (r->notes, "<%s>%s</%s>", element, escaped, element);
+      g_string_free (g_steal_pointer (&r->text), TRUE);
+    }
+  else if (r->in_ul && (g_str_equal (element, "ul") || g_str_equal (element, "ol")))
+    {
+      r->in_ul = FALSE;
+      g_string_append (r->notes, "</ul>");
+    }
+  else if (r->in_description && g_str_equal (element, "description"))
+    r->in_description = FALSE;
+  else if (r->in_release && g_str_equal (element, "release"))
+    r->in_release = FALSE;
+}
+
+static void
+release_notes_text_cb (GMarkupParseContext  *context,
+                       const char           *text,
+                       gsize                 len,
+                       gpointer              user_data,
+                       GError              **error)
+{
+  ReleaseNotes *r = user_data;
+
+  if (r->text != NULL)
+    g_string_append_len (r->text, text, len);
+}
+
+/* The notes of release @version as AdwAboutWindow's markup, translated,
+ * or NULL when the metainfo has none. */
+static char *
+dup_release_notes (const char *version)
+{
+  static const GMarkupParser parser = {
+    release_notes_start_cb, release_notes_end_cb, release_notes_text_cb, NULL, NULL,
+  };
+  ReleaseNotes r = { version, FALSE, FALSE, FALSE, NULL, g_string_new (NULL) };
+  g_autoptr(GBytes) metainfo = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data;
+
+  metainfo = g_resources_lookup_data ("/io/github/countersign/Countersign/metainfo.xml",
+                                      G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (metainfo == NULL)
+    {
+      g_string_free (r.notes, TRUE);
+      return NULL;
+    }
+
+  data = g_bytes_get_data (metainfo, &len);
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &r, NULL);
+  if (!g_markup_parse_context_parse (context, data, len, &error) ||
+      !g_markup_parse_context_end_parse (context, &error))
+    g_message ("Could not read the release notes: %s", error->message);
+  if (r.text != NULL)
+    g_string_free (r.text, TRUE);
+
+  if (r.notes->len == 0)
+    {
+      g_string_free (r.notes, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (r.notes, FALSE);
+}
+
 static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
@@ -335,16 +473,30 @@ about_action (GSimpleAction *action,
 {
   CsApplication *self = user_data;
   const char *developers[] = { "The Countersign authors", NULL };
+  g_autofree char *release_notes = dup_release_notes (PACKAGE_VERSION);
+  AdwAboutWindow *about;
 
-  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                         "application-name", _("Countersign"),
-                         "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Write school social-media posts that keep to the school's policy"),
-                         "developers", developers,
-                         "copyright", "© 2026 The Countersign authors",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         NULL);
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-name", _("Countersign"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Write school social-media posts that keep to the school's policy"),
+                        "developer-name", "The Countersign authors",
+                        "developers", developers,
+                        "website", "https://github.com/countersign/countersign",
+                        "issue-url", "https://github.com/countersign/countersign/issues",
+                        "copyright", "© 2026 The Countersign authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: your names and email addresses, one a line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  if (release_notes != NULL)
+    {
+      adw_about_window_set_release_notes_version (about, PACKAGE_VERSION);
+      adw_about_window_set_release_notes (about, release_notes);
+    }
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -425,11 +577,43 @@ my_posts_action (GSimpleAction *action,
   cs_application_open_queue_async (CS_APPLICATION (user_data), NULL, my_posts_queue_opened_cb, NULL);
 }
 
+static void
+policy_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  CsApplication *self = user_data;
+  CsPolicyWindow *window;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CS_IS_POLICY_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+
+  window = cs_policy_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)), self->session);
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  /* The guide in help/, installed under share/help/C/countersign. */
+  gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (user_data)),
+                "help:countersign", GDK_CURRENT_TIME);
+}
+
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "sign-in", sign_in_action },
   { "review", review_action },
   { "my-posts", my_posts_action },
+  { "policy", policy_action },
+  { "help", help_action },
   { "about", about_action },
   { "quit", quit_action },
 };
@@ -439,10 +623,12 @@ cs_application_init (CsApplication *self)
 {
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *preferences_accels[] = { "<Control>comma", NULL };
+  const char *help_accels[] = { "F1", NULL };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
 }
 
 CsApplication *

@@ -1271,6 +1271,16 @@ cs_composer_window_init (CsComposerWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* The flow box wraps each platform's button in a cell that would take
+   * the focus too, unnamed: one Tab per platform, not two. */
+  {
+    GtkToggleButton *platforms[] = { self->platform_x, self->platform_facebook,
+                                     self->platform_mastodon, self->platform_bluesky };
+
+    for (guint i = 0; i < G_N_ELEMENTS (platforms); i++)
+      gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (platforms[i])), FALSE);
+  }
+
   self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
   self->photo_findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_finding_free);
   self->photo_jobs = g_hash_table_new (g_str_hash, g_str_equal);

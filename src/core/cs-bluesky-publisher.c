@@ -3,14 +3,13 @@
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Bluesky allows only 30 sign-ins in five minutes and 300 a day, so the
- * publisher signs in once and keeps the session, refreshing it when a
- * call says the access token has expired. Photos go up as raw blobs, at
- * most 1,000,000 bytes each, and the post is a record written at a
- * record key (a TID) chosen once per delivery and saved before the first
- * attempt: XRPC has no idempotency keys, but a record key can be looked
- * up, and a second record at the same key is refused, so a post whose
- * answer was lost is found rather than made twice.
+ * Photos go up as raw blobs, at most 1,000,000 bytes each, and the post
+ * is a record written at a record key (a TID) chosen once per delivery
+ * and saved before the first attempt: XRPC has no idempotency keys, but a
+ * record key can be looked up, and a second record at the same key is
+ * refused, so a post whose answer was lost is found rather than made
+ * twice. The session the calls are made with (signed in once, refreshed
+ * when it expires) is kept by cs-bluesky-publisher-session.c.
  *
  * Progress: "blob-N" (a photo's blob object, as JSON), "created-at" and
  * "rkey" (the record's time and key), "url" and "uri" (the post is made).
@@ -19,6 +18,7 @@
 #include "config.h"
 
 #include "cs-bluesky-publisher.h"
+#include "cs-bluesky-publisher-private.h"
 #include "cs-platform.h"
 #include "cs-url.h"
 #include "cs-image.h"
@@ -36,368 +36,7 @@
 
 #define POST_COLLECTION "app.bsky.feed.post"
 
-struct _CsBlueskyPublisher
-{
-  CsPublisher  parent_instance;
-
-  char        *identifier;
-  char        *app_password;
-
-  /* Publishing runs in worker threads, one post at a time, but not
-   * always in the same thread; the session is shared between them. */
-  GMutex       lock;
-  char        *access_jwt;
-  char        *refresh_jwt;
-  char        *did;
-  char        *handle;
-};
-
 G_DEFINE_FINAL_TYPE (CsBlueskyPublisher, cs_bluesky_publisher, CS_TYPE_PUBLISHER)
-
-static const char *
-error_name (JsonNode *reply)
-{
-  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
-    return NULL;
-  return cs_json_get_string (json_node_get_object (reply), "error");
-}
-
-static const char *
-error_message (JsonNode *reply)
-{
-  const char *message;
-
-  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
-    return NULL;
-  message = cs_json_get_string (json_node_get_object (reply), "message");
-  return message != NULL && *message != '\0' ? message : error_name (reply);
-}
-
-static gboolean
-name_is_one_of (const char        *name,
-                const char *const *names)
-{
-  return name != NULL && g_strv_contains (names, name);
-}
-
-static GBytes *
-json_bytes (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  char *json;
-
-  json_generator_set_root (generator, root);
-  json = json_generator_to_data (generator, NULL);
-  return g_bytes_new_take (json, strlen (json));
-}
-
-static SoupMessage *
-new_message (CsBlueskyPublisher  *self,
-             const char          *method,
-             const char          *path,
-             const char          *token,
-             GError             **error)
-{
-  g_autofree char *authorization = token != NULL ? g_strdup_printf ("Bearer %s", token) : NULL;
-  SoupMessage *msg = cs_publisher_new_message (CS_PUBLISHER (self), method, path, authorization);
-
-  if (msg == NULL)
-    g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP,
-                 "The Bluesky address “%s” is not a web address. Correct it in the account's settings.",
-                 cs_publisher_get_base_url (CS_PUBLISHER (self)));
-  return msg;
-}
-
-/* Session: everything from here to xrpc() runs with self->lock held. */
-
-static void
-forget_session (CsBlueskyPublisher *self)
-{
-  g_clear_pointer (&self->access_jwt, g_free);
-}
-
-static gboolean
-take_session (CsBlueskyPublisher  *self,
-              JsonNode            *reply,
-              GError             **error)
-{
-  JsonObject *session = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
-  const char *access = cs_json_get_string (session, "accessJwt");
-  const char *refresh = cs_json_get_string (session, "refreshJwt");
-  const char *did = cs_json_get_string (session, "did");
-  g_autoptr(JsonObject) secrets = NULL;
-
-  if (access == NULL || refresh == NULL || did == NULL)
-    {
-      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
-                           "Bluesky answered the sign-in in a way Countersign does not understand. "
-                           "It will be tried again shortly.");
-      return FALSE;
-    }
-
-  g_free (self->access_jwt);
-  self->access_jwt = g_strdup (access);
-  g_free (self->refresh_jwt);
-  self->refresh_jwt = g_strdup (refresh);
-  g_free (self->did);
-  self->did = g_strdup (did);
-  g_free (self->handle);
-  self->handle = g_strdup (cs_json_get_string (session, "handle"));
-
-  /* Each refresh token works once, so the server must keep the new one
-   * or the next start would sign in from scratch. */
-  secrets = json_object_new ();
-  if (self->app_password != NULL)
-    json_object_set_string_member (secrets, "app_password", self->app_password);
-  json_object_set_string_member (secrets, "refresh_jwt", refresh);
-  cs_publisher_set_changed_secrets (CS_PUBLISHER (self), secrets);
-  return TRUE;
-}
-
-static gboolean
-create_session (CsBlueskyPublisher  *self,
-                CsPublishJob        *job,
-                GCancellable        *cancellable,
-                GError             **error)
-{
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(JsonNode) refusal = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint status = 0;
-
-  if (self->identifier == NULL || *self->identifier == '\0' ||
-      self->app_password == NULL || *self->app_password == '\0')
-    {
-      g_set_error_literal (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_SETUP,
-                           "The school's Bluesky account needs its handle and an app password. "
-                           "Add them in the account's settings.");
-      return FALSE;
-    }
-
-  msg = new_message (self, "POST", "/xrpc/com.atproto.server.createSession", NULL, error);
-  if (msg == NULL)
-    return FALSE;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "identifier");
-  json_builder_add_string_value (builder, self->identifier);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, self->app_password);
-  json_builder_end_object (builder);
-  body = json_bytes (builder);
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-
-  reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, &status, &refusal, cancellable, &local_error);
-  if (reply != NULL)
-    return take_session (self, reply, error);
-
-  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_BAD_REQUEST)
-    {
-      /* A wrong password, a takedown or a second factor all mean a
-       * person has to look at the account; none is about this post. */
-      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH,
-                   "Bluesky no longer accepts the school's app password (%s). Ask whoever looks after the "
-                   "school's accounts to make a new app password in Bluesky's settings and enter it in "
-                   "Countersign, then retry.",
-                   error_message (refusal) != NULL ? error_message (refusal) : "it gave no reason");
-      return FALSE;
-    }
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
-}
-
-/* Trades the refresh token for a new session. On failure, @refused_as
- * receives Bluesky's error name when it refused the token itself. */
-static gboolean
-refresh_session (CsBlueskyPublisher  *self,
-                 CsPublishJob        *job,
-                 char               **refused_as,
-                 GCancellable        *cancellable,
-                 GError             **error)
-{
-  static const char *const refusals[] = { "ExpiredToken", "InvalidToken", "AccountTakedown", NULL };
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(JsonNode) refusal = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint status = 0;
-
-  msg = new_message (self, "POST", "/xrpc/com.atproto.server.refreshSession", self->refresh_jwt, error);
-  if (msg == NULL)
-    return FALSE;
-
-  reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, &status, &refusal, cancellable, &local_error);
-  if (reply != NULL)
-    return take_session (self, reply, error);
-
-  if ((status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED) &&
-      name_is_one_of (error_name (refusal), refusals))
-    {
-      /* Used or expired, it will never work again. */
-      g_clear_pointer (&self->refresh_jwt, g_free);
-      forget_session (self);
-      if (refused_as != NULL)
-        *refused_as = g_strdup (error_name (refusal));
-      g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH,
-                   "Bluesky signed Countersign out of the school's account and would not let it back in (%s). "
-                   "Ask whoever looks after the school's accounts to make a new app password in Bluesky's "
-                   "settings and enter it in Countersign, then retry.",
-                   error_message (refusal));
-      return FALSE;
-    }
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
-}
-
-static gboolean
-ensure_session (CsBlueskyPublisher  *self,
-                CsPublishJob        *job,
-                GCancellable        *cancellable,
-                GError             **error)
-{
-  if (self->access_jwt != NULL)
-    return TRUE;
-
-  /* A saved refresh token carries the session on without counting
-   * against the sign-in limit. */
-  if (self->refresh_jwt != NULL)
-    {
-      static const char *const stale[] = { "ExpiredToken", "InvalidToken", NULL };
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *refused_as = NULL;
-
-      if (refresh_session (self, job, &refused_as, cancellable, &local_error))
-        return TRUE;
-      if (!name_is_one_of (refused_as, stale))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-
-  return create_session (self, job, cancellable, error);
-}
-
-/* Sends one authenticated XRPC call. When Bluesky says the access token
- * has expired, refreshes the session once and sends it again; @body is
- * sent as @content_type (both may be NULL). Otherwise as
- * cs_publisher_send(). */
-static JsonNode *
-xrpc (CsBlueskyPublisher  *self,
-      CsPublishJob        *job,
-      const char          *method,
-      const char          *path,
-      const char          *content_type,
-      GBytes              *body,
-      guint               *status_out,
-      JsonNode           **refusal_out,
-      GCancellable        *cancellable,
-      GError             **error)
-{
-  static const char *const bad_token[] = { "ExpiredToken", "InvalidToken", NULL };
-
-  for (guint attempt = 0; ; attempt++)
-    {
-      g_autoptr(SoupMessage) msg = NULL;
-      g_autoptr(JsonNode) reply = NULL;
-      g_autoptr(JsonNode) refusal = NULL;
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *access = NULL;
-      gboolean ready;
-      guint status = 0;
-
-      g_mutex_lock (&self->lock);
-      ready = ensure_session (self, job, cancellable, error);
-      access = g_strdup (self->access_jwt);
-      g_mutex_unlock (&self->lock);
-      if (!ready)
-        return NULL;
-
-      msg = new_message (self, method, path, access, error);
-      if (msg == NULL)
-        return NULL;
-      if (body != NULL)
-        soup_message_set_request_body_from_bytes (msg, content_type, body);
-
-      reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, &status, &refusal, cancellable, &local_error);
-      if (status_out != NULL)
-        *status_out = status;
-      if (reply != NULL)
-        return g_steal_pointer (&reply);
-
-      if (status == SOUP_STATUS_BAD_REQUEST && attempt == 0 &&
-          g_strcmp0 (error_name (refusal), "ExpiredToken") == 0)
-        {
-          gboolean refreshed = TRUE;
-
-          g_mutex_lock (&self->lock);
-          /* Another post may have refreshed it meanwhile; refreshing
-           * again would spend the new refresh token for nothing. */
-          if (g_strcmp0 (self->access_jwt, access) == 0)
-            {
-              if (self->refresh_jwt != NULL)
-                refreshed = refresh_session (self, job, NULL, cancellable, error);
-              else
-                {
-                  forget_session (self);
-                  refreshed = create_session (self, job, cancellable, error);
-                }
-            }
-          g_mutex_unlock (&self->lock);
-          if (!refreshed)
-            return NULL;
-          continue;
-        }
-
-      if (status == SOUP_STATUS_UNAUTHORIZED ||
-          (status == SOUP_STATUS_BAD_REQUEST && name_is_one_of (error_name (refusal), bad_token)))
-        {
-          /* Refused outright, or still refused just after a refresh:
-           * a person must sign in again. The next post starts a new
-           * session rather than trying this one. */
-          g_mutex_lock (&self->lock);
-          if (g_strcmp0 (self->access_jwt, access) == 0)
-            forget_session (self);
-          g_mutex_unlock (&self->lock);
-          g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH,
-                       "Bluesky no longer accepts the school's sign-in (%s). Ask whoever looks after the "
-                       "school's accounts to make a new app password in Bluesky's settings and enter it in "
-                       "Countersign, then retry.",
-                       error_message (refusal) != NULL ? error_message (refusal) : "it gave no reason");
-          return NULL;
-        }
-
-      if (refusal_out != NULL)
-        *refusal_out = g_steal_pointer (&refusal);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-}
-
-/* The account's DID and the name its posts are seen under. */
-static gboolean
-get_identity (CsBlueskyPublisher  *self,
-              CsPublishJob        *job,
-              char               **did,
-              char               **profile,
-              GCancellable        *cancellable,
-              GError             **error)
-{
-  gboolean ready;
-
-  g_mutex_lock (&self->lock);
-  ready = ensure_session (self, job, cancellable, error);
-  if (ready)
-    {
-      *did = g_strdup (self->did);
-      *profile = g_strdup (self->handle != NULL && *self->handle != '\0' ? self->handle : self->did);
-    }
-  g_mutex_unlock (&self->lock);
-  return ready;
-}
 
 /* Photos */
 
@@ -544,8 +183,8 @@ ensure_blob (CsBlueskyPublisher  *self,
   if (jpeg == NULL)
     return NULL;
 
-  reply = xrpc (self, job, "POST", "/xrpc/com.atproto.repo.uploadBlob", "image/jpeg", jpeg,
-                NULL, NULL, cancellable, error);
+  reply = cs_bluesky_publisher_xrpc (self, job, "POST", "/xrpc/com.atproto.repo.uploadBlob", "image/jpeg", jpeg,
+                                     NULL, NULL, cancellable, error);
   if (reply == NULL)
     return NULL;
 
@@ -569,9 +208,9 @@ ensure_blob (CsBlueskyPublisher  *self,
 static gboolean
 blob_missing (JsonNode *refusal)
 {
-  const char *message = error_message (refusal);
+  const char *message = cs_bluesky_error_message (refusal);
 
-  return g_strcmp0 (error_name (refusal), "BlobNotFound") == 0 ||
+  return g_strcmp0 (cs_bluesky_error_name (refusal), "BlobNotFound") == 0 ||
          (message != NULL && strstr (message, "Could not find blob") != NULL);
 }
 
@@ -801,7 +440,7 @@ record_body (CsPublishJob *job,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  return json_bytes (builder);
+  return cs_json_builder_to_bytes (builder);
 }
 
 static gboolean
@@ -813,11 +452,9 @@ finish (CsPublishJob  *job,
 {
   /* A DID's colons stay as they are in bsky.app's addresses. */
   g_autofree char *escaped = g_uri_escape_string (profile, ":", FALSE);
+  g_autofree char *url = g_strdup_printf ("https://bsky.app/profile/%s/post/%s", escaped, rkey);
 
-  g_free (job->remote_id);
-  job->remote_id = g_strdup (uri);
-  g_free (job->url);
-  job->url = g_strdup_printf ("https://bsky.app/profile/%s/post/%s", escaped, rkey);
+  cs_publish_job_set_result (job, uri, url);
 
   /* The url first: once "uri" is saved, nothing is asked again. */
   return cs_publish_job_remember (job, "url", job->url, error) &&
@@ -846,10 +483,11 @@ find_record (CsBlueskyPublisher  *self,
   const char *found;
 
   *uri = NULL;
-  reply = xrpc (self, job, "GET", path, NULL, NULL, &status, &refusal, cancellable, &local_error);
+  reply = cs_bluesky_publisher_xrpc (self, job, "GET", path, NULL, NULL, &status, &refusal, cancellable,
+                                     &local_error);
   if (reply == NULL)
     {
-      if (status == SOUP_STATUS_BAD_REQUEST && g_strcmp0 (error_name (refusal), "RecordNotFound") == 0)
+      if (status == SOUP_STATUS_BAD_REQUEST && g_strcmp0 (cs_bluesky_error_name (refusal), "RecordNotFound") == 0)
         return TRUE;
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -870,17 +508,10 @@ cs_bluesky_publisher_publish (CsPublisher   *publisher,
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *did = NULL;
   g_autofree char *profile = NULL;
-  const char *rkey = NULL, *created_at = NULL, *done, *uri;
+  const char *rkey = NULL, *created_at = NULL, *uri;
 
-  done = cs_publish_job_recall (job, "uri");
-  if (done != NULL)
-    {
-      g_free (job->remote_id);
-      job->remote_id = g_strdup (done);
-      g_free (job->url);
-      job->url = g_strdup (cs_publish_job_recall (job, "url"));
-      return TRUE;
-    }
+  if (cs_publish_job_restore_result (job, "uri"))
+    return TRUE;
 
   if (cs_publisher_get_base_url (publisher) == NULL)
     {
@@ -892,7 +523,7 @@ cs_bluesky_publisher_publish (CsPublisher   *publisher,
   if (!check_job (job, error))
     return FALSE;
 
-  if (!get_identity (self, job, &did, &profile, cancellable, error))
+  if (!cs_bluesky_publisher_get_identity (self, job, &did, &profile, cancellable, error))
     return FALSE;
 
   /* A saved record key means an earlier attempt may have written the
@@ -928,8 +559,8 @@ cs_bluesky_publisher_publish (CsPublisher   *publisher,
       if (!ensure_record_key (job, &rkey, &created_at, error))
         return FALSE;
       body = record_body (job, did, rkey, created_at, blobs);
-      reply = xrpc (self, job, "POST", "/xrpc/com.atproto.repo.createRecord", "application/json", body,
-                    &status, &refusal, cancellable, &local_error);
+      reply = cs_bluesky_publisher_xrpc (self, job, "POST", "/xrpc/com.atproto.repo.createRecord",
+                                         "application/json", body, &status, &refusal, cancellable, &local_error);
 
       /* Bluesky deletes blobs no record points to within minutes, so
        * photos saved before a long pause (a rate limit, a night) are
@@ -961,7 +592,7 @@ cs_bluesky_publisher_describe_error (CsPublisher *publisher,
                                      guint        status,
                                      JsonNode    *body)
 {
-  const char *message = error_message (body);
+  const char *message = cs_bluesky_error_message (body);
 
   return message != NULL ? g_strdup (message) : NULL;
 }

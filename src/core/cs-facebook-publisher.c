@@ -37,42 +37,6 @@ struct _CsFacebookPublisher
 
 G_DEFINE_FINAL_TYPE (CsFacebookPublisher, cs_facebook_publisher, CS_TYPE_PUBLISHER)
 
-static JsonObject *
-node_object (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node_object (node);
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-    case G_TYPE_DOUBLE:
-      return (gint64) json_node_get_double (node);
-    case G_TYPE_STRING:
-      return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
-    default:
-      return 0;
-    }
-}
-
 /* The reason in a Graph API error, without its closing full stop: the
  * message meant for people when Facebook gives one, else its own. */
 static char *
@@ -98,7 +62,7 @@ cs_facebook_publisher_describe_error (CsPublisher *publisher,
                                       guint        status,
                                       JsonNode    *body)
 {
-  return graph_reason (object_member (node_object (body), "error"));
+  return graph_reason (cs_json_get_object (cs_json_node_object (body), "error"));
 }
 
 /* When Facebook will take the Page's requests again, as the usage header
@@ -111,7 +75,7 @@ regain_access_at (SoupMessage *msg)
   const char *usage = soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                     "X-Business-Use-Case-Usage");
   g_autoptr(JsonNode) node = usage != NULL ? json_from_string (usage, NULL) : NULL;
-  g_autoptr(GList) ids = node_object (node) != NULL ? json_object_get_values (node_object (node)) : NULL;
+  g_autoptr(GList) ids = cs_json_node_object (node) != NULL ? json_object_get_values (cs_json_node_object (node)) : NULL;
   gint64 minutes = 0;
 
   for (GList *l = ids; l != NULL; l = l->next)
@@ -119,7 +83,7 @@ regain_access_at (SoupMessage *msg)
       JsonArray *limits = JSON_NODE_HOLDS_ARRAY (l->data) ? json_node_get_array (l->data) : NULL;
 
       for (guint i = 0; limits != NULL && i < json_array_get_length (limits); i++)
-        minutes = MAX (minutes, int_member (node_object (json_array_get_element (limits, i)),
+        minutes = MAX (minutes, cs_json_get_int (cs_json_node_object (json_array_get_element (limits, i)),
                                             "estimated_time_to_regain_access"));
     }
   /* A day ahead is a mistake, not a limit, and would stall the post. */
@@ -137,7 +101,7 @@ graph_error (CsPublishJob *job,
              JsonNode     *failure,
              gint64        regain_at)
 {
-  JsonObject *details = object_member (node_object (failure), "error");
+  JsonObject *details = cs_json_get_object (cs_json_node_object (failure), "error");
   g_autoptr(GString) reference = NULL;
   g_autofree char *reason = NULL;
   const char *trace;
@@ -147,8 +111,8 @@ graph_error (CsPublishJob *job,
   if (details == NULL || json_object_get_member (details, "code") == NULL)
     return NULL;
 
-  code = int_member (details, "code");
-  subcode = int_member (details, "error_subcode");
+  code = cs_json_get_int (details, "code");
+  subcode = cs_json_get_int (details, "error_subcode");
   trace = cs_json_get_string (details, "fbtrace_id");
   reason = graph_reason (details);
   if (reason == NULL)
@@ -263,20 +227,6 @@ graph_call (CsFacebookPublisher  *self,
   return NULL;
 }
 
-/* Fails when Facebook's answer lacks the id it should carry. The request
- * may have worked, so this is worth another try, which looks first. */
-static gboolean
-require_id (const char  *id,
-            const char  *what,
-            GError     **error)
-{
-  if (id != NULL && *id != '\0')
-    return TRUE;
-  g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
-               "Facebook answered without the id of the %s. It will be tried again shortly.", what);
-  return FALSE;
-}
-
 /* "/{page-id}/{edge}", the page id made safe for a path. */
 static char *
 page_path (CsFacebookPublisher *self,
@@ -309,10 +259,8 @@ upload_photo (CsFacebookPublisher  *self,
 {
   CsPublishPhoto *photo = g_ptr_array_index (job->photos, i);
   g_autofree char *photo_name = g_strdup_printf ("photo-%u", i);
-  g_autofree char *filename = g_strdup_printf ("photo-%u.jpg", i + 1);
   g_autofree char *path = page_path (self, "photos");
-  g_autoptr(SoupMultipart) multipart = NULL;
-  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autofree char *content_type = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) reply = NULL;
   const char *id;
@@ -320,21 +268,18 @@ upload_photo (CsFacebookPublisher  *self,
   if (cs_publish_job_recall (job, photo_name) != NULL)
     return TRUE;
 
-  multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
-  soup_multipart_append_form_file (multipart, "source", filename, "image/jpeg", photo->jpeg);
   /* Unpublished, so the photo appears only in the one post made below,
    * not as a post of its own. */
-  soup_multipart_append_form_string (multipart, "published", "false");
-  soup_multipart_append_form_string (multipart, "alt_text_custom", photo->alt != NULL ? photo->alt : "");
-  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  soup_multipart_to_message (multipart, headers, &body);
+  body = cs_publish_job_photo_form (job, i, "source", &content_type,
+                                    "published", "false",
+                                    "alt_text_custom", photo->alt != NULL ? photo->alt : "",
+                                    NULL);
 
-  reply = graph_call (self, job, "POST", path, soup_message_headers_get_one (headers, "Content-Type"), body,
-                      cancellable, error);
+  reply = graph_call (self, job, "POST", path, content_type, body, cancellable, error);
   if (reply == NULL)
     return FALSE;
-  id = cs_json_get_string (node_object (reply), "id");
-  if (!require_id (id, "uploaded photo", error))
+  id = cs_json_get_string (cs_json_node_object (reply), "id");
+  if (!cs_publisher_require_id (CS_PUBLISHER (self), id, "uploaded photo", error))
     return FALSE;
   return cs_publish_job_remember (job, photo_name, id, error);
 }
@@ -344,10 +289,9 @@ finish (CsPublishJob  *job,
         const char    *id,
         GError       **error)
 {
-  g_free (job->remote_id);
-  job->remote_id = g_strdup (id);
-  g_free (job->url);
-  job->url = g_strdup_printf ("https://www.facebook.com/%s", id);
+  g_autofree char *url = g_strdup_printf ("https://www.facebook.com/%s", id);
+
+  cs_publish_job_set_result (job, id, url);
   if (g_strcmp0 (cs_publish_job_recall (job, "post-id"), id) == 0)
     return TRUE;
   return cs_publish_job_remember (job, "post-id", id, error);
@@ -369,7 +313,6 @@ post_to_feed (CsFacebookPublisher  *self,
     append_form_field (form, "message", job->text);
   for (guint i = 0; i < job->photos->len; i++)
     {
-      g_autofree char *photo_name = g_strdup_printf ("photo-%u", i);
       g_autofree char *field = g_strdup_printf ("attached_media[%u]", i);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
@@ -377,7 +320,7 @@ post_to_feed (CsFacebookPublisher  *self,
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "media_fbid");
-      json_builder_add_string_value (builder, cs_publish_job_recall (job, photo_name));
+      json_builder_add_string_value (builder, cs_publish_job_recall_nth (job, "photo", i));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       value = json_to_string (root, FALSE);
@@ -394,8 +337,8 @@ post_to_feed (CsFacebookPublisher  *self,
   reply = graph_call (self, job, "POST", path, "application/x-www-form-urlencoded", body, cancellable, error);
   if (reply == NULL)
     return FALSE;
-  id = cs_json_get_string (node_object (reply), "id");
-  if (!require_id (id, "post", error))
+  id = cs_json_get_string (cs_json_node_object (reply), "id");
+  if (!cs_publisher_require_id (CS_PUBLISHER (self), id, "post", error))
     return FALSE;
   return finish (job, id, error);
 }
@@ -422,7 +365,6 @@ find_earlier (CsFacebookPublisher  *self,
   g_autofree char *path = g_strdup_printf ("%s?fields=id,message&limit=%d", feed, FACEBOOK_LOOKBACK);
   g_autofree char *ours = comparable_text (job->text != NULL ? job->text : "");
   g_autoptr(JsonNode) latest = NULL;
-  JsonNode *data;
   JsonArray *posts;
 
   *id = NULL;
@@ -437,11 +379,10 @@ find_earlier (CsFacebookPublisher  *self,
   if (latest == NULL)
     return FALSE;
 
-  data = node_object (latest) != NULL ? json_object_get_member (node_object (latest), "data") : NULL;
-  posts = data != NULL && JSON_NODE_HOLDS_ARRAY (data) ? json_node_get_array (data) : NULL;
+  posts = cs_json_get_array (cs_json_node_object (latest), "data");
   for (guint i = 0; posts != NULL && i < json_array_get_length (posts); i++)
     {
-      JsonObject *post = node_object (json_array_get_element (posts, i));
+      JsonObject *post = cs_json_node_object (json_array_get_element (posts, i));
       const char *post_id = cs_json_get_string (post, "id");
       g_autofree char *theirs = NULL;
 

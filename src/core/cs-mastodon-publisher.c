@@ -165,21 +165,17 @@ upload_photo (CsMastodonPublisher  *self,
 {
   const CsPublishPhoto *photo = g_ptr_array_index (job->photos, index);
   g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(SoupMultipart) multipart = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *filename = g_strdup_printf ("photo-%u.jpg", index + 1);
+  g_autofree char *content_type = NULL;
   guint status = 0;
 
   msg = new_message (self, "POST", "/api/v2/media", error);
   if (msg == NULL)
     return NULL;
 
-  multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
-  soup_multipart_append_form_file (multipart, "file", filename, "image/jpeg", photo->jpeg);
-  soup_multipart_append_form_string (multipart, "description", photo->alt);
-  soup_multipart_to_message (multipart, soup_message_get_request_headers (msg), &body);
-  soup_message_set_request_body_from_bytes (msg, NULL, body);
+  body = cs_publish_job_photo_form (job, index, "file", &content_type, "description", photo->alt, NULL);
+  soup_message_set_request_body_from_bytes (msg, content_type, body);
 
   reply = cs_publisher_send (CS_PUBLISHER (self), msg, job, &status, NULL, cancellable, error);
   if (reply == NULL)
@@ -355,10 +351,7 @@ take_status (CsPublishJob  *job,
   const char *id = cs_json_get_string (status, "id");
   const char *url = cs_json_get_string (status, "url");
 
-  g_free (job->remote_id);
-  job->remote_id = g_strdup (id);
-  g_free (job->url);
-  job->url = g_strdup (url);
+  cs_publish_job_set_result (job, id, url);
 
   /* The url first: once "status-id" is saved, nothing is asked again. */
   if (url != NULL && !cs_publish_job_remember (job, "url", url, error))
@@ -528,17 +521,9 @@ cs_mastodon_publisher_publish (CsPublisher   *publisher,
 {
   CsMastodonPublisher *self = CS_MASTODON_PUBLISHER (publisher);
   g_autoptr(GPtrArray) media_ids = NULL;
-  const char *done;
 
-  done = cs_publish_job_recall (job, "status-id");
-  if (done != NULL)
-    {
-      g_free (job->remote_id);
-      job->remote_id = g_strdup (done);
-      g_free (job->url);
-      job->url = g_strdup (cs_publish_job_recall (job, "url"));
-      return TRUE;
-    }
+  if (cs_publish_job_restore_result (job, "status-id"))
+    return TRUE;
 
   if (cs_publisher_get_base_url (publisher) == NULL)
     {

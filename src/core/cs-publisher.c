@@ -8,6 +8,7 @@
 
 #include "cs-publisher.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 
 G_DEFINE_QUARK (cs-publish-error-quark, cs_publish_error)
@@ -121,6 +122,136 @@ cs_json_get_string (JsonObject *object,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+void
+cs_publish_job_set_result (CsPublishJob *job,
+                           const char   *id,
+                           const char   *url)
+{
+  g_free (job->remote_id);
+  job->remote_id = g_strdup (id);
+  g_free (job->url);
+  job->url = g_strdup (url);
+}
+
+gboolean
+cs_publish_job_restore_result (CsPublishJob *job,
+                               const char   *id_name)
+{
+  const char *done = cs_publish_job_recall (job, id_name);
+
+  if (done == NULL)
+    return FALSE;
+  cs_publish_job_set_result (job, done, cs_publish_job_recall (job, "url"));
+  return TRUE;
+}
+
+const char *
+cs_publish_job_recall_nth (CsPublishJob *job,
+                           const char   *prefix,
+                           guint         index)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%u", prefix, index);
+
+  return cs_publish_job_recall (job, name);
+}
+
+GBytes *
+cs_publish_job_photo_form (CsPublishJob  *job,
+                           guint          index,
+                           const char    *file_field,
+                           char         **content_type,
+                           ...)
+{
+  const CsPublishPhoto *photo = g_ptr_array_index (job->photos, index);
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autofree char *filename = g_strdup_printf ("photo-%u.jpg", index + 1);
+  GBytes *body = NULL;
+  const char *name;
+  va_list args;
+
+  soup_multipart_append_form_file (multipart, file_field, filename, "image/jpeg", photo->jpeg);
+  va_start (args, content_type);
+  while ((name = va_arg (args, const char *)) != NULL)
+    soup_multipart_append_form_string (multipart, name, va_arg (args, const char *));
+  va_end (args);
+  soup_multipart_to_message (multipart, headers, &body);
+  *content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  return body;
+}
+
+gboolean
+cs_publisher_require_id (CsPublisher  *self,
+                         const char   *id,
+                         const char   *what,
+                         GError      **error)
+{
+  CsPublisherPrivate *priv = cs_publisher_get_instance_private (self);
+
+  if (id != NULL && *id != '\0')
+    return TRUE;
+  g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
+               "%s answered without the id of the %s. It will be tried again shortly.",
+               cs_publisher_display_name (priv->name), what);
+  return FALSE;
+}
+
+gint64
+cs_json_get_int (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      return (gint64) json_node_get_double (node);
+    case G_TYPE_STRING:
+      return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
+    default:
+      return 0;
+    }
+}
+
+JsonObject *
+cs_json_node_object (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonObject *
+cs_json_get_object (JsonObject *object,
+                    const char *member)
+{
+  return cs_json_node_object (object != NULL ? json_object_get_member (object, member) : NULL);
+}
+
+JsonArray *
+cs_json_get_array (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+GBytes *
+cs_json_builder_to_bytes (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len = 0;
+  char *data;
+
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (data, len);
 }
 
 const char *

@@ -173,9 +173,53 @@ JsonNode     *cs_publisher_send         (CsPublisher   *self,
 void          cs_publisher_set_changed_secrets (CsPublisher *self,
                                                 JsonObject  *secrets);
 
+/* Sets the job's result: the post's @id and @url (either may be NULL). */
+void          cs_publish_job_set_result (CsPublishJob  *job,
+                                         const char    *id,
+                                         const char    *url);
+/* When an earlier attempt finished (its id saved under @id_name, its
+ * address under "url"), sets the job's result from them and returns
+ * TRUE; otherwise FALSE. */
+gboolean      cs_publish_job_restore_result (CsPublishJob *job,
+                                             const char   *id_name);
+/* The value saved under "@prefix-@index" (photo @index's upload). */
+const char   *cs_publish_job_recall_nth (CsPublishJob  *job,
+                                         const char    *prefix,
+                                         guint          index);
+
+/* Photo @index of @job as a multipart form: the JPEG under @file_field,
+ * named "photo-N.jpg", then the NULL-terminated name/value pairs after
+ * @content_type, which receives the form's type (with its boundary). */
+GBytes       *cs_publish_job_photo_form (CsPublishJob  *job,
+                                         guint          index,
+                                         const char    *file_field,
+                                         char         **content_type,
+                                         ...) G_GNUC_NULL_TERMINATED;
+
+/* Fails with CS_PUBLISH_ERROR_RETRY when the platform's answer lacks
+ * the @id it should carry (the id of the @what). The request may have
+ * worked, so another try is due, and it looks first. */
+gboolean      cs_publisher_require_id   (CsPublisher   *self,
+                                         const char    *id,
+                                         const char    *what,
+                                         GError       **error);
+
 /* A string member of @object, or NULL when it is missing or not a string. */
 const char   *cs_json_get_string        (JsonObject    *object,
                                          const char    *member);
+/* A whole number member of @object, from a number or a numeric string;
+ * 0 when it is missing or something else. */
+gint64        cs_json_get_int           (JsonObject    *object,
+                                         const char    *member);
+/* An object or array member of @object (which may be NULL), or NULL. */
+JsonObject   *cs_json_get_object        (JsonObject    *object,
+                                         const char    *member);
+JsonArray    *cs_json_get_array         (JsonObject    *object,
+                                         const char    *member);
+/* The object @node holds (@node may be NULL), or NULL. */
+JsonObject   *cs_json_node_object       (JsonNode      *node);
+/* What @builder built, as JSON text. */
+GBytes       *cs_json_builder_to_bytes  (JsonBuilder   *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPublishJob, cs_publish_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPublishPhoto, cs_publish_photo_free)

@@ -79,70 +79,12 @@ can_refresh (CsXPublisher *self)
   return can;
 }
 
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-array_member (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static JsonObject *
-node_object (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* A member of the "data" object every X API v2 answer wraps its result in. */
 static const char *
 data_string (JsonNode   *reply,
              const char *name)
 {
-  return cs_json_get_string (object_member (node_object (reply), "data"), name);
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-    case G_TYPE_DOUBLE:
-      return (gint64) json_node_get_double (node);
-    case G_TYPE_STRING:
-      return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
-    default:
-      return 0;
-    }
-}
-
-static GBytes *
-json_bytes (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize len = 0;
-  char *data;
-
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (data, len);
+  return cs_json_get_string (cs_json_get_object (cs_json_node_object (reply), "data"), name);
 }
 
 /* A reason from X's answer without its closing full stop, since the
@@ -163,9 +105,9 @@ cs_x_publisher_describe_error (CsPublisher *publisher,
                                guint        status,
                                JsonNode    *body)
 {
-  JsonObject *object = node_object (body);
+  JsonObject *object = cs_json_node_object (body);
   JsonObject *problem = object;
-  JsonArray *errors = array_member (object, "errors");
+  JsonArray *errors = cs_json_get_array (object, "errors");
   const char *reason;
   g_autofree char *trimmed = NULL;
   g_autofree char *lower = NULL;
@@ -271,8 +213,8 @@ x_refresh (Run         *run,
       return FALSE;
     }
 
-  access_token = cs_json_get_string (node_object (reply), "access_token");
-  next_refresh_token = cs_json_get_string (node_object (reply), "refresh_token");
+  access_token = cs_json_get_string (cs_json_node_object (reply), "access_token");
+  next_refresh_token = cs_json_get_string (cs_json_node_object (reply), "refresh_token");
   if (access_token == NULL || *access_token == '\0')
     {
       g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_REAUTH,
@@ -346,20 +288,6 @@ x_call (Run         *run,
       if (!x_refresh (run, token, error))
         return NULL;
     }
-}
-
-/* Fails when X's answer lacks the id it should carry. The request may
- * have worked, so this is worth another try, which looks first. */
-static gboolean
-require_id (const char  *id,
-            const char  *what,
-            GError     **error)
-{
-  if (id != NULL && *id != '\0')
-    return TRUE;
-  g_set_error (error, CS_PUBLISH_ERROR, CS_PUBLISH_ERROR_RETRY,
-               "X answered without the id of the %s. It will be tried again shortly.", what);
-  return FALSE;
 }
 
 /* The post's text and photos against X's limits, before anything is sent. */
@@ -445,30 +373,25 @@ x_upload_photo (Run     *run,
 
   if (!upload_still_usable (job, i))
     {
-      g_autoptr(SoupMultipart) multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
-      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-      g_autofree char *filename = g_strdup_printf ("photo-%u.jpg", i + 1);
-      g_autoptr(GBytes) body = NULL;
+      g_autofree char *content_type = NULL;
+      g_autoptr(GBytes) body = cs_publish_job_photo_form (job, i, "media", &content_type,
+                                                          "media_category", "tweet_image",
+                                                          "media_type", "image/jpeg",
+                                                          NULL);
       g_autoptr(JsonNode) reply = NULL;
       gint64 lifetime;
 
-      soup_multipart_append_form_file (multipart, "media", filename, "image/jpeg", photo->jpeg);
-      soup_multipart_append_form_string (multipart, "media_category", "tweet_image");
-      soup_multipart_append_form_string (multipart, "media_type", "image/jpeg");
-      soup_multipart_to_message (multipart, headers, &body);
-
-      reply = x_call (run, "POST", "/2/media/upload",
-                      soup_message_headers_get_one (headers, "Content-Type"), body, error);
+      reply = x_call (run, "POST", "/2/media/upload", content_type, body, error);
       if (reply == NULL)
         return FALSE;
       media_id = data_string (reply, "id");
-      if (!require_id (media_id, "uploaded photo", error))
+      if (!cs_publisher_require_id (CS_PUBLISHER (run->self), media_id, "uploaded photo", error))
         return FALSE;
 
       /* A new upload has no description yet, whatever an earlier, now
        * expired one had; the remember below saves both changes. */
       json_object_remove_member (job->progress, alt_name);
-      lifetime = int_member (object_member (node_object (reply), "data"), "expires_after_secs");
+      lifetime = cs_json_get_int (cs_json_get_object (cs_json_node_object (reply), "data"), "expires_after_secs");
       if (lifetime > 0)
         {
           g_autofree char *expires = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -499,7 +422,7 @@ x_upload_photo (Run     *run,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  metadata = json_bytes (builder);
+  metadata = cs_json_builder_to_bytes (builder);
 
   done = x_call (run, "POST", "/2/media/metadata", "application/json", metadata, error);
   if (done == NULL)
@@ -512,10 +435,9 @@ x_finish (CsPublishJob  *job,
           const char    *id,
           GError       **error)
 {
-  g_free (job->remote_id);
-  job->remote_id = g_strdup (id);
-  g_free (job->url);
-  job->url = g_strdup_printf ("https://x.com/i/web/status/%s", id);
+  g_autofree char *url = g_strdup_printf ("https://x.com/i/web/status/%s", id);
+
+  cs_publish_job_set_result (job, id, url);
   if (g_strcmp0 (cs_publish_job_recall (job, "post-id"), id) == 0)
     return TRUE;
   return cs_publish_job_remember (job, "post-id", id, error);
@@ -545,16 +467,12 @@ x_post (Run     *run,
       json_builder_set_member_name (builder, "media_ids");
       json_builder_begin_array (builder);
       for (guint i = 0; i < job->photos->len; i++)
-        {
-          g_autofree char *media_name = g_strdup_printf ("media-%u", i);
-
-          json_builder_add_string_value (builder, cs_publish_job_recall (job, media_name));
-        }
+        json_builder_add_string_value (builder, cs_publish_job_recall_nth (job, "media", i));
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
-  body = json_bytes (builder);
+  body = cs_json_builder_to_bytes (builder);
 
   /* From here on the outcome may be unknown: a later attempt must look
    * for this post before making another, even if whoever retries it
@@ -566,7 +484,7 @@ x_post (Run     *run,
   if (reply == NULL)
     return FALSE;
   id = data_string (reply, "id");
-  if (!require_id (id, "post", error))
+  if (!cs_publisher_require_id (CS_PUBLISHER (run->self), id, "post", error))
     return FALSE;
   return x_finish (job, id, error);
 }
@@ -597,7 +515,7 @@ x_find_earlier (Run     *run,
   me = x_call (run, "GET", "/2/users/me", NULL, NULL, error);
   if (me == NULL)
     return FALSE;
-  if (!require_id (data_string (me, "id"), "school's account", error))
+  if (!cs_publisher_require_id (CS_PUBLISHER (run->self), data_string (me, "id"), "school's account", error))
     return FALSE;
   user_id = g_uri_escape_string (data_string (me, "id"), NULL, FALSE);
 
@@ -607,10 +525,10 @@ x_find_earlier (Run     *run,
     return FALSE;
 
   /* An account with no posts has no "data" at all. */
-  posts = array_member (node_object (latest), "data");
+  posts = cs_json_get_array (cs_json_node_object (latest), "data");
   for (guint i = 0; posts != NULL && i < json_array_get_length (posts); i++)
     {
-      JsonObject *post = node_object (json_array_get_element (posts, i));
+      JsonObject *post = cs_json_node_object (json_array_get_element (posts, i));
       const char *text = cs_json_get_string (post, "text");
       const char *post_id = cs_json_get_string (post, "id");
       g_autofree char *theirs = NULL;
