@@ -9,11 +9,14 @@
 # Runs detect-faces over the folder at the detector's default threshold,
 # scores the boxes with score_faces.py, and reports as TAP. The issue's
 # target is recall at IoU 0.5 of at least 0.90 with at most 3 false
-# positives a photo; the detector does not reach that recall yet (0.816 when
-# this was written: most of the faces it misses are under 12 pixels, and the
-# model scores them too low in every view). So the recall line guards what
-# has been reached, RECALL_FLOOR, and says how far the target is; raise
-# the floor as the detector improves. The false positives meet the target.
+# positives a photo; the detector does not reach that recall yet (0.816,
+# 426/522, when this was written: most of the faces it misses are under 12
+# pixels, and the model scores them too low in every view; more views, a
+# 6x upscale, cubic enlargement and yunet_n as a second opinion each moved
+# recall at 3 false positives a photo by under 1 %). So the recall line
+# guards what has been reached, RECALL_FLOOR (a few faces below it), and
+# says how far the target is; raise the floor as the detector improves. The
+# false positives meet the target.
 
 import os
 import re
@@ -22,7 +25,7 @@ import sys
 import tempfile
 
 RECALL_TARGET = 0.90
-RECALL_FLOOR = 0.80
+RECALL_FLOOR = 0.81
 FP_TARGET = 3.0
 
 
