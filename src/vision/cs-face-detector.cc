@@ -36,9 +36,11 @@
 #define MAX_UPSCALE  4.0
 static const double small_photo_steps[] = { 1.0, 0.75, 0.5, 0.25 };
 
-/* A large photo is looked at with its longer side at these sizes, not
- * mirrored: the faces in it are big enough, the time is not. A face filling
- * the frame fits the model at the smallest. */
+/* A large photo is looked at with its longer side at these sizes, each
+ * also mirrored: a face is scored by its agreement across views, and with
+ * three views a face seen well in one was too often lost (four of the
+ * eight faces of the photo bench's group). The mirrored passes cost little
+ * at these sizes. A face filling the frame fits the model at the smallest. */
 static const int large_photo_sides[] = { 1280, 640, 320 };
 
 /* Boxes from different passes that overlap this much are one face; those
@@ -223,7 +225,8 @@ plan_passes (int width,
   else
     {
       for (size_t i = 0; i < G_N_ELEMENTS (large_photo_sides); i++)
-        passes.push_back ({ (double) large_photo_sides[i] / long_side, false, (int) i });
+        for (bool mirror : { false, true })
+          passes.push_back ({ (double) large_photo_sides[i] / long_side, mirror, (int) i });
     }
 
   return passes;
