@@ -62,21 +62,12 @@ tagged_pupils (CsQueueServer     *self,
                const CsQueuePost *post)
 {
   g_autoptr(JsonArray) pupils = json_array_new ();
-  g_autoptr(GBytes) csv = cs_queue_store_get_roster (self->store, post->school, NULL);
-  g_autoptr(CsRoster) roster = NULL;
+  /* The roster the checks hold, already read: the same one that decided
+   * the findings beside it. */
+  g_autoptr(CsRoster) roster = cs_school_checks_dup_roster (self->checks, post->school, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now), g_date_time_get_month (now),
                                           g_date_time_get_year (now));
-
-  if (csv != NULL)
-    {
-      gsize len;
-      const char *data = g_bytes_get_data (csv, &len);
-
-      roster = cs_roster_new ();
-      if (!cs_roster_load_data (roster, data, len, NULL))
-        g_clear_object (&roster);
-    }
 
   for (guint i = 0; i < post->photos->len; i++)
     {

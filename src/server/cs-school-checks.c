@@ -135,6 +135,23 @@ get_checker (CsSchoolChecks *self,
   return checker;
 }
 
+CsRoster *
+cs_school_checks_dup_roster (CsSchoolChecks  *self,
+                             const char      *school,
+                             GError         **error)
+{
+  g_autoptr(CsChecker) checker = NULL;
+  CsRoster *roster;
+
+  g_return_val_if_fail (CS_IS_SCHOOL_CHECKS (self), NULL);
+
+  checker = get_checker (self, school, error);
+  if (checker == NULL)
+    return NULL;
+  roster = cs_checker_get_roster (checker);
+  return roster != NULL ? g_object_ref (roster) : NULL;
+}
+
 gboolean
 cs_school_checks_warm_up (CsSchoolChecks  *self,
                           GError         **error)

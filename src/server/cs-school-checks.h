@@ -45,6 +45,11 @@ GPtrArray      *cs_school_checks_run        (CsSchoolChecks    *self,
                                              GError           **error);
 
 /* Whether any of @findings is an error. */
+/* The roster @school's checks use now (a new reference), or NULL. */
+CsRoster       *cs_school_checks_dup_roster (CsSchoolChecks    *self,
+                                             const char        *school,
+                                             GError           **error);
+
 gboolean        cs_findings_have_errors     (GPtrArray         *findings);
 
 /* @findings as a JSON array, each as cs_finding_to_json() writes it. */
