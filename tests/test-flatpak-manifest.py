@@ -166,7 +166,7 @@ def main():
           "tesseract looks for its data where the English data is installed")
 
     ocv = by_name.get("opencv", {})
-    check("-DBUILD_LIST=core,imgproc,imgcodecs,dnn" in ocv.get("config-opts", []),
+    check("-DBUILD_LIST=core,imgproc,dnn" in ocv.get("config-opts", []),
           "OpenCV is built with only the modules Countersign uses")
     downloads = [o for o in ocv.get("config-opts", []) if o in ("-DWITH_IPP=ON", "-DWITH_ADE=ON")]
     check(not downloads and "-DWITH_IPP=OFF" in ocv.get("config-opts", []),

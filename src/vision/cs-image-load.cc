@@ -6,11 +6,12 @@
  * The order of work is what keeps a hostile or broken file harmless: the
  * size is checked before the file is read, the bytes are probed (format,
  * dimensions, completeness) before any decoder sees them, and only then is
- * anything decoded. Decoding goes to OpenCV (JPEG, PNG, WebP) or libheif
+ * anything decoded. Decoding goes to libjpeg, libpng, libwebp or libheif
  * (HEIC); orientation, alpha and colour are then handled here, explicitly.
  */
 
 #include "cs-image-internal.h"
+#include "cs-image-codecs.h"
 #include "cs-image-colour.h"
 #include "cs-image-probe.h"
 
@@ -22,7 +23,6 @@
 
 #include <glib/gstdio.h>
 #include <libheif/heif.h>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 /* Who an error message is about: "“trip.jpg”", or "This photo" when the
@@ -417,48 +417,68 @@ orient (const cv::Mat &src,
   return (CsImage *) g_steal_pointer (&image);
 }
 
-/* OpenCV: JPEG, PNG, WebP
- * =======================
+/* libjpeg, libpng, libwebp
+ * ========================
  */
 
 static gboolean
-decode_opencv (const guint8        *data,
+decode_pixels (const guint8        *data,
                gsize                len,
                const CsImageProbe  &probe,
                const Subject       &subject,
                cv::Mat             *out,
                GError             **error)
 {
-  cv::Mat buffer (1, (int) len, CV_8U, (void *) data);
-  cv::Mat decoded;
-  int flags;
+  g_autoptr(GError) local_error = NULL;
+  CsDecodedPixels pixels;
+  gboolean ok;
 
-  /* A JPEG has no alpha, so it can be asked for as colour with EXIF
-   * orientation explicitly ignored. PNG and WebP are read unchanged, to
-   * keep alpha and 16 bits for the conversions above; OpenCV never
-   * applies orientation to an unchanged read either. */
-  if (probe.kind == CsImageKind::JPEG)
-    flags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;
-  else
-    flags = cv::IMREAD_UNCHANGED;
+  /* JPEG orientation is never applied by the decoder (the loader does it);
+   * PNG and WebP come as stored, alpha included, for the conversions above. */
+  switch (probe.kind)
+    {
+    case CsImageKind::JPEG:
+      ok = cs_image_decode_jpeg (data, len, &pixels, &local_error);
+      break;
+    case CsImageKind::PNG:
+      ok = cs_image_decode_png (data, len, &pixels, &local_error);
+      break;
+    case CsImageKind::WEBP:
+      ok = cs_image_decode_webp (data, len, &pixels, &local_error);
+      break;
+    default:
+      ok = FALSE;
+      break;
+    }
 
-  decoded = cv::imdecode (buffer, flags);
-  if (decoded.empty ())
+  if (!ok)
     {
       set_damaged_error (error, subject);
       return FALSE;
     }
 
   /* The probe and the decoder must agree on what they read. */
-  if ((guint32) decoded.cols != probe.width || (guint32) decoded.rows != probe.height)
+  if (pixels.width != probe.width || pixels.height != probe.height)
     {
-      g_debug ("Decoded %d × %d, header said %u × %u",
-               decoded.cols, decoded.rows, probe.width, probe.height);
+      g_debug ("Decoded %u × %u, header said %u × %u",
+               pixels.width, pixels.height, probe.width, probe.height);
+      g_free (pixels.pixels);
       set_damaged_error (error, subject);
       return FALSE;
     }
 
-  *out = to_bgr8 (decoded);
+  {
+    cv::Mat decoded ((int) pixels.height, (int) pixels.width, CV_8UC ((int) pixels.channels),
+                     pixels.pixels, pixels.stride);
+
+    *out = to_bgr8 (decoded);
+    /* to_bgr8() hands 3-channel pixels back as they are: copy those out of
+     * the decoder's buffer before it goes. */
+    if (out->data == pixels.pixels)
+      *out = out->clone ();
+    g_free (pixels.pixels);
+  }
+
   if (out->empty ())
     {
       set_damaged_error (error, subject);
@@ -790,7 +810,7 @@ load (const guint8    *data,
           /* libheif has already turned it upright. */
           probe.orientation = 1;
         }
-      else if (!decode_opencv (data, len, probe, subject, &pixels, error))
+      else if (!decode_pixels (data, len, probe, subject, &pixels, error))
         {
           return NULL;
         }

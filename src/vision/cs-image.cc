@@ -8,13 +8,13 @@
  * into the C callers, and OpenCV reports running out of memory by throwing.
  */
 
+#include "cs-image-codecs.h"
 #include "cs-image-internal.h"
 
 #include <cmath>
 #include <vector>
 
 #include <glib/gstdio.h>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 /* How many samples the longer side of a redacted area keeps. Four means a
@@ -278,48 +278,36 @@ cs_image_encode_jpeg (const CsImage  *image,
                       int             quality,
                       GError        **error)
 {
-  std::vector<guchar> buffer;
+  g_autoptr(GError) local_error = NULL;
+  guint8 *jpeg = NULL;
+  gsize len = 0;
 
   g_return_val_if_fail (image != NULL, NULL);
   g_return_val_if_fail (quality >= 1 && quality <= 100, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  try
+  /* Baseline, not progressive: every site that re-processes uploads reads
+   * it, and it is what the segment check below expects. */
+  if (!cs_image_encode_jpeg_pixels (image->data, (guint) image->width, (guint) image->height, image->stride,
+                                    quality, &jpeg, &len, &local_error))
     {
-      /* Baseline, not progressive: every site that re-processes uploads
-       * reads it, and it is what the segment check below expects. */
-      const std::vector<int> params = {
-        cv::IMWRITE_JPEG_QUALITY, quality,
-        cv::IMWRITE_JPEG_PROGRESSIVE, 0,
-        cv::IMWRITE_JPEG_OPTIMIZE, 0,
-      };
-
-      if (!cv::imencode (".jpg", cs_image_as_mat (image), buffer, params))
-        buffer.clear ();
-    }
-  catch (const std::exception &e)
-    {
-      g_debug ("JPEG encoding failed: %s", e.what ());
-      buffer.clear ();
-    }
-
-  if (buffer.empty ())
-    {
+      g_debug ("JPEG encoding failed: %s", local_error->message);
       g_set_error_literal (error, CS_IMAGE_ERROR, CS_IMAGE_ERROR_FAILED,
                            "The photo could not be prepared for sending because this "
                            "computer ran short of memory. Close other programs and try again.");
       return NULL;
     }
 
-  if (!jpeg_holds_only_pixels (buffer.data (), buffer.size ()))
+  if (!jpeg_holds_only_pixels (jpeg, len))
     {
+      g_free (jpeg);
       g_set_error_literal (error, CS_IMAGE_ERROR, CS_IMAGE_ERROR_FAILED,
                            "The photo could not be prepared for sending: the JPEG encoder "
                            "wrote something other than the picture. Please report this problem.");
       return NULL;
     }
 
-  return g_bytes_new (buffer.data (), buffer.size ());
+  return g_bytes_new_take (jpeg, len);
 }
 
 gboolean

@@ -1,0 +1,51 @@
+/* cs-image-codecs.h: JPEG, PNG and WebP straight through their own libraries
+ *
+ * Copyright 2026 The Countersign authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Internal to the photo loader and exporter, which probe the bytes before
+ * any of these sees them and word the errors for people.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* 8-bit pixels as stored: 1 channel (grey), 2 (grey, alpha), 3 (BGR) or
+ * 4 (BGRA, alpha not premultiplied); rows @stride bytes apart. */
+typedef struct
+{
+  guint8 *pixels;      /* g_free() */
+  guint   width;
+  guint   height;
+  guint   channels;
+  gsize   stride;
+} CsDecodedPixels;
+
+gboolean cs_image_decode_jpeg        (const guint8     *data,
+                                      gsize             len,
+                                      CsDecodedPixels  *out,
+                                      GError          **error);
+gboolean cs_image_decode_png         (const guint8     *data,
+                                      gsize             len,
+                                      CsDecodedPixels  *out,
+                                      GError          **error);
+gboolean cs_image_decode_webp        (const guint8     *data,
+                                      gsize             len,
+                                      CsDecodedPixels  *out,
+                                      GError          **error);
+
+/* Baseline JPEG of 3-channel BGR pixels, with a JFIF header and nothing
+ * else; @jpeg is freed with g_free(). */
+gboolean cs_image_encode_jpeg_pixels (const guint8     *bgr,
+                                      guint             width,
+                                      guint             height,
+                                      gsize             stride,
+                                      int               quality,
+                                      guint8          **jpeg,
+                                      gsize            *jpeg_len,
+                                      GError          **error);
+
+G_END_DECLS
