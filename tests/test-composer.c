@@ -182,6 +182,64 @@ test_underlines_pupil_name (void)
   close_window (window);
 }
 
+static GPtrArray *
+list_rows (GtkListBox *list)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row))
+      g_ptr_array_add (rows, row);
+
+  return rows;
+}
+
+/* A finding that comes or goes while someone types changes its own row and
+ * no other: the rows around it are the same widgets, not set again (each
+ * one set again is laid out again, on every key). The header bar keeps its
+ * height as typing starts, for the same reason. */
+static void
+test_rows_kept_while_typing (void)
+{
+  CsComposerWindow *window = open_window ();
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  const char *subtitle;
+
+  subtitle = adw_window_title_get_subtitle (window->window_title);
+  g_assert_nonnull (subtitle);
+  g_assert_cmpstr (subtitle, !=, "");
+
+  type_text (window, "Well done to Amelia Hart. Our recieved certificates. The sponsered walk.");
+  before = list_rows (window->findings_list);
+  g_assert_cmpuint (before->len, ==, 3);
+
+  /* A second misspelling between the two: one row more, the others kept. */
+  type_text (window, "Well done to Amelia Hart. Our recieved certificates. A wonderfull day. The sponsered walk.");
+  after = list_rows (window->findings_list);
+  g_assert_cmpuint (after->len, ==, 4);
+  g_assert_true (g_ptr_array_index (after, 0) == g_ptr_array_index (before, 0));
+  g_assert_true (g_ptr_array_index (after, 1) == g_ptr_array_index (before, 1));
+  g_assert_true (g_ptr_array_index (after, 3) == g_ptr_array_index (before, 2));
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (after, 2)), ==,
+                   shown_finding (window, CS_RULE_SPELLING, "wonderfull")->message);
+  /* Each row still leads to its own finding. */
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_object_get_data (g_ptr_array_index (after, i), "finding-index")), ==, i);
+
+  /* And it goes again, taking only its own row. */
+  type_text (window, "Well done to Amelia Hart. Our recieved certificates. The sponsered walk.");
+  again = list_rows (window->findings_list);
+  g_assert_cmpuint (again->len, ==, 3);
+  g_assert_true (g_ptr_array_index (again, 0) == g_ptr_array_index (before, 0));
+  g_assert_true (g_ptr_array_index (again, 1) == g_ptr_array_index (before, 1));
+  g_assert_true (g_ptr_array_index (again, 2) == g_ptr_array_index (before, 2));
+  g_assert_cmpstr (gtk_label_get_label (window->summary_label), ==, "1 problem must be fixed");
+
+  close_window (window);
+}
+
 static void
 test_quick_fix (void)
 {
@@ -1921,6 +1979,7 @@ main (int   argc,
   g_test_add_func ("/ui/composer/demo-first-run", test_demo_first_run);
   g_test_add_func ("/ui/composer/underlines-pupil-name", test_underlines_pupil_name);
   g_test_add_func ("/ui/composer/quick-fix", test_quick_fix);
+  g_test_add_func ("/ui/composer/rows-kept-while-typing", test_rows_kept_while_typing);
   g_test_add_func ("/ui/composer/ignore-warning-only", test_ignore_warning_only);
   g_test_add_func ("/ui/composer/counter-and-limit", test_counter_and_limit);
   g_test_add_func ("/ui/composer/roster-change-rechecks", test_roster_change_rechecks);

@@ -95,6 +95,7 @@ header_func (GtkListBoxRow *row,
   CsComposerWindow *self = user_data;
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "finding-index"));
   const CsFinding *finding;
+  const char *text;
   GtkWidget *header;
 
   if (index >= self->findings->len)
@@ -113,7 +114,14 @@ header_func (GtkListBoxRow *row,
         }
     }
 
-  header = gtk_label_new (finding->severity == CS_SEVERITY_ERROR ? _("Must be fixed") : _("Worth checking"));
+  /* A group's header that says the right thing already stays: a new one
+   * would have the row measured again. */
+  text = finding->severity == CS_SEVERITY_ERROR ? _("Must be fixed") : _("Worth checking");
+  header = gtk_list_box_row_get_header (row);
+  if (GTK_IS_LABEL (header) && g_str_equal (gtk_label_get_label (GTK_LABEL (header)), text))
+    return;
+
+  header = gtk_label_new (text);
   gtk_label_set_xalign (GTK_LABEL (header), 0);
   gtk_widget_add_css_class (header, "heading");
   gtk_widget_set_margin_top (header, 12);
@@ -162,7 +170,7 @@ row_title (const CsFinding *finding)
 static void
 set_row (GtkWidget       *row,
          const CsFinding *finding,
-         guint            index)
+         const char      *key)
 {
   g_autofree char *subtitle = g_strdup_printf (_("Policy: %s"), finding->clause);
   g_autofree char *title = row_title (finding);
@@ -186,7 +194,8 @@ set_row (GtkWidget       *row,
       gtk_widget_add_css_class (icon, "cs-severity-warning");
       gtk_widget_remove_css_class (icon, "cs-severity-error");
     }
-  g_object_set_data (G_OBJECT (row), "finding-index", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (row), "finding-severity", GINT_TO_POINTER (finding->severity + 1));
+  g_object_set_data_full (G_OBJECT (row), "finding-key", g_strdup (key), g_free);
 }
 
 static GtkWidget *
@@ -205,63 +214,96 @@ new_row (void)
   return row;
 }
 
-/* Rows are reused and only changed where their text differs: a long list
- * of wrapped rows is costly to lay out again on every keystroke. */
+/* What a row shows for @finding, as one string: two findings with the same
+ * key look the same in the list, whatever their place in the text. */
+static char *
+row_key (const CsFinding *finding)
+{
+  g_autofree char *title = row_title (finding);
+
+  return g_strdup_printf ("%d\x1f%s\x1f%s", finding->severity, title, finding->clause);
+}
+
+static GPtrArray *
+list_rows (GtkListBox *list)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  /* Headers are children of the list too. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      g_ptr_array_add (rows, child);
+
+  return rows;
+}
+
+static gboolean
+row_shows (GtkWidget  *row,
+           const char *key)
+{
+  return g_strcmp0 (g_object_get_data (G_OBJECT (row), "finding-key"), key) == 0;
+}
+
+/* While someone types, findings mostly stay as they were, or one comes or
+ * goes. Rows that show the same as before are kept as they are, whatever
+ * their place, and only the ones between the unchanged start and the
+ * unchanged end of the list are changed, added or removed: a row set again
+ * is measured again, and a list of wrapped rows shifted by one row would
+ * mean measuring every row below it. */
 static void
 fill_list (CsComposerWindow *self)
 {
-  GtkWidget *row;
+  g_autoptr(GPtrArray) rows = list_rows (self->findings_list);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   gboolean regroup = FALSE;
-  guint i = 0;
+  guint n_old = rows->len, n_new = self->findings->len;
+  guint head = 0, tail = 0, changed_old, changed_new, reused;
 
-  row = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list));
+  for (guint i = 0; i < n_new; i++)
+    g_ptr_array_add (keys, row_key (g_ptr_array_index (self->findings, i)));
 
-  for (; i < self->findings->len; i++)
+  while (head < n_old && head < n_new && row_shows (g_ptr_array_index (rows, head), g_ptr_array_index (keys, head)))
+    head++;
+  while (tail < n_old - head && tail < n_new - head &&
+         row_shows (g_ptr_array_index (rows, n_old - 1 - tail), g_ptr_array_index (keys, n_new - 1 - tail)))
+    tail++;
+
+  changed_old = n_old - head - tail;
+  changed_new = n_new - head - tail;
+  reused = MIN (changed_old, changed_new);
+
+  for (guint i = head; i < head + reused; i++)
     {
+      GtkWidget *row = g_ptr_array_index (rows, i);
       const CsFinding *finding = g_ptr_array_index (self->findings, i);
-
-      while (row != NULL && !GTK_IS_LIST_BOX_ROW (row))
-        row = gtk_widget_get_next_sibling (row);
-
-      if (row == NULL)
-        {
-          GtkWidget *fresh = new_row ();
-
-          set_row (fresh, finding, i);
-          g_object_set_data (G_OBJECT (fresh), "finding-severity", GINT_TO_POINTER (finding->severity + 1));
-          gtk_list_box_append (self->findings_list, fresh);
-          regroup = TRUE;
-          continue;
-        }
 
       /* A row that changes group needs its headers worked out again. */
       if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "finding-severity")) != (int) finding->severity + 1)
-        {
-          g_object_set_data (G_OBJECT (row), "finding-severity", GINT_TO_POINTER (finding->severity + 1));
-          regroup = TRUE;
-        }
-      set_row (row, finding, i);
-      row = gtk_widget_get_next_sibling (row);
+        regroup = TRUE;
+      set_row (row, finding, g_ptr_array_index (keys, i));
     }
 
-  while (row != NULL && !GTK_IS_LIST_BOX_ROW (row))
-    row = gtk_widget_get_next_sibling (row);
-
-  /* Rows past the end go. They are gathered first, since removing a row can
-   * replace headers, which are children of the list too; the header function
-   * stays, so only the rows beside a removed one get new headers, rather than
-   * every row being measured again. */
-  if (row != NULL)
+  for (guint i = head + reused; i < head + changed_old; i++)
     {
-      g_autoptr(GPtrArray) surplus = g_ptr_array_new ();
-
-      for (; row != NULL; row = gtk_widget_get_next_sibling (row))
-        if (GTK_IS_LIST_BOX_ROW (row))
-          g_ptr_array_add (surplus, row);
-      for (guint k = 0; k < surplus->len; k++)
-        gtk_list_box_remove (self->findings_list, g_ptr_array_index (surplus, k));
+      gtk_list_box_remove (self->findings_list, g_ptr_array_index (rows, i));
       regroup = TRUE;
     }
+
+  for (guint i = head + reused; i < head + changed_new; i++)
+    {
+      GtkWidget *fresh = new_row ();
+
+      set_row (fresh, g_ptr_array_index (self->findings, i), g_ptr_array_index (keys, i));
+      gtk_list_box_insert (self->findings_list, fresh, (int) i);
+      regroup = TRUE;
+    }
+
+  /* Every row knows its finding by place, which moves without a re-measure. */
+  g_ptr_array_unref (rows);
+  rows = list_rows (self->findings_list);
+  for (guint i = 0; i < rows->len; i++)
+    g_object_set_data (G_OBJECT (g_ptr_array_index (rows, i)), "finding-index", GUINT_TO_POINTER (i));
 
   if (regroup)
     gtk_list_box_invalidate_headers (self->findings_list);

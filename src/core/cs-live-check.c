@@ -69,8 +69,50 @@ deliver_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Kept at most; past it the list starts again. */
+#define MAX_KNOWN_WORDS 2000
+
+static GPtrArray *
+copy_words (GPtrArray *words)
+{
+  GPtrArray *copy = g_ptr_array_copy (words, (GCopyFunc) (void (*) (void)) g_strdup, NULL);
+
+  g_ptr_array_set_free_func (copy, g_free);
+  return copy;
+}
+
+/* A misspelt word's suggestions are the same on every key, and working them
+ * out is the costliest part of a check: each word's are kept, in @known,
+ * for as long as the checker is the same. */
+static void
+fill_suggestions (CsChecker  *checker,
+                  GHashTable *known,
+                  CsFinding  *finding)
+{
+  GPtrArray *words;
+
+  if (finding->suggestions != NULL || !g_str_equal (finding->rule, CS_RULE_SPELLING))
+    {
+      cs_checker_fill_suggestions (checker, finding);
+      return;
+    }
+
+  words = g_hash_table_lookup (known, finding->text);
+  if (words != NULL)
+    {
+      finding->suggestions = copy_words (words);
+      return;
+    }
+
+  cs_checker_fill_suggestions (checker, finding);
+  if (g_hash_table_size (known) >= MAX_KNOWN_WORDS)
+    g_hash_table_remove_all (known);
+  g_hash_table_insert (known, g_strdup (finding->text), copy_words (finding->suggestions));
+}
+
 static GPtrArray *
 run_check (CsChecker  *checker,
+           GHashTable *known,
            const char *text,
            guint       platforms)
 {
@@ -78,7 +120,7 @@ run_check (CsChecker  *checker,
 
   /* Fixes for misspellings are ready before anyone right-clicks. */
   for (guint i = 0; i < findings->len; i++)
-    cs_checker_fill_suggestions (checker, g_ptr_array_index (findings, i));
+    fill_suggestions (checker, known, g_ptr_array_index (findings, i));
 
   for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
     if (platforms & (1u << p))
@@ -97,6 +139,9 @@ static gpointer
 worker_thread (gpointer data)
 {
   CsLiveCheck *self = data;
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(CsChecker) known_for = NULL;
 
   /* Linux gives each thread its own niceness. */
   setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), WORKER_NICENESS);
@@ -125,7 +170,14 @@ worker_thread (gpointer data)
       result = g_new0 (Result, 1);
       g_weak_ref_init (&result->self, self);
       result->serial = serial;
-      result->findings = run_check (checker, text, platforms);
+      /* A new checker may know other words (a new dictionary, or a word
+       * added to it). */
+      if (known_for != checker)
+        {
+          g_hash_table_remove_all (known);
+          g_set_object (&known_for, checker);
+        }
+      result->findings = run_check (checker, known, text, platforms);
 
       /* An idle source, not g_main_context_invoke(): that runs the function
        * in this thread whenever it can take the context, and findings are
