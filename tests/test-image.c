@@ -13,12 +13,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <jpeglib.h>
 
 #include "cs-image.h"
 
@@ -467,6 +470,75 @@ displayed_position (int  o,
     case 7: *x = h - 1 - sy; *y = w - 1 - sx; break;  /* row 0 right, column 0 bottom */
     case 8: *x = sy;         *y = w - 1 - sx; break;  /* row 0 left, column 0 bottom */
     default: g_assert_not_reached ();
+    }
+}
+
+/* A CMYK JPEG, as print software exports a poster: the inks stored
+ * inverted, as Adobe's marker says, or as they are without it. */
+static GBytes *
+cmyk_jpeg (const CsImage *image,
+           gboolean       adobe)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr err;
+  unsigned char *out = NULL;
+  unsigned long size = 0;
+  int w = cs_image_get_width (image), h = cs_image_get_height (image);
+  g_autofree guint8 *row = g_malloc ((gsize) w * 4);
+  GBytes *bytes;
+
+  cinfo.err = jpeg_std_error (&err);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &out, &size);
+  cinfo.image_width = w;
+  cinfo.image_height = h;
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_CMYK;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_colorspace (&cinfo, JCS_CMYK);
+  cinfo.write_Adobe_marker = adobe;
+  jpeg_set_quality (&cinfo, 95, TRUE);
+  jpeg_start_compress (&cinfo, TRUE);
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *p = cs_image_peek_data (image) + cs_image_get_stride (image) * y;
+      JSAMPROW rows[1] = { row };
+
+      for (int x = 0; x < w; x++, p += 3)
+        {
+          guint8 k = 255 - MAX (p[0], MAX (p[1], p[2]));
+          guint8 c = k == 255 ? 0 : (guint8) ((255 - p[2] - k) * 255 / (255 - k));
+          guint8 m = k == 255 ? 0 : (guint8) ((255 - p[1] - k) * 255 / (255 - k));
+          guint8 ye = k == 255 ? 0 : (guint8) ((255 - p[0] - k) * 255 / (255 - k));
+          guint8 inks[4] = { c, m, ye, k };
+
+          for (int i = 0; i < 4; i++)
+            row[x * 4 + i] = adobe ? 255 - inks[i] : inks[i];
+        }
+      jpeg_write_scanlines (&cinfo, rows, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  bytes = g_bytes_new (out, size);
+  free (out);
+
+  return bytes;
+}
+
+static void
+test_cmyk_jpeg (void)
+{
+  g_autoptr(CsImage) corners = make_corners (CORNERS_W, CORNERS_H);
+
+  for (int adobe = 0; adobe <= 1; adobe++)
+    {
+      g_autoptr(GBytes) jpeg = cmyk_jpeg (corners, adobe);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CsImage) image = cs_image_load_bytes (jpeg, "poster.jpg", &error);
+
+      g_test_message ("CMYK %s Adobe's marker", adobe ? "with" : "without");
+      g_assert_no_error (error);
+      assert_corners (image, 12);
     }
 }
 
@@ -1924,6 +1996,7 @@ main (int   argc,
   g_test_add_func ("/vision/image/orientation/invalid-means-upright", test_orientation_invalid);
 
   g_test_add_func ("/vision/image/format/jpeg", test_jpeg_fixtures);
+  g_test_add_func ("/vision/image/format/cmyk-jpeg", test_cmyk_jpeg);
   g_test_add_func ("/vision/image/format/png", test_png_fixtures);
   g_test_add_func ("/vision/image/format/webp", test_webp_fixtures);
   g_test_add_func ("/vision/image/format/heic", test_heic_fixtures);
