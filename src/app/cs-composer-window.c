@@ -6,15 +6,12 @@
 
 #include "config.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <glib/gi18n.h>
 
 #include "cs-composer-window-private.h"
 #include "cs-photo-editor.h"
 #include "cs-resubmission.h"
+#include "cs-thread-niceness.h"
 
 G_DEFINE_FINAL_TYPE (CsComposerWindow, cs_composer_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -294,7 +291,6 @@ counter_query_tooltip_cb (GtkWidget        *widget,
 /* Checks beyond this wait their turn: each keeps a core busy, and one core
  * is left for the window. */
 #define MAX_PHOTO_WORKERS 4
-#define PHOTO_WORKER_NICENESS 10
 
 /* Checks running in any window; main thread only. */
 static guint photo_threads;
@@ -344,7 +340,7 @@ photo_worker (gpointer data)
   /* Linux gives each thread its own niceness. This thread is the check's
    * alone, so the niceness goes with it rather than staying on a shared
    * pool thread; threads the detector starts from here inherit it. */
-  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), PHOTO_WORKER_NICENESS);
+  cs_thread_set_niceness (CS_BACKGROUND_NICENESS);
 
   analysis = cs_photo_analyser_analyse (job->analyser, job->file, job->people, job->cancellable, &error);
   if (analysis == NULL)

@@ -11,6 +11,7 @@
 #include "cs-draft-store.h"
 #include "cs-finding.h"
 #include "cs-live-check.h"
+#include "cs-thread-niceness.h"
 #include "cs-person.h"
 #include "cs-platform.h"
 #include "cs-policy.h"

@@ -4,11 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include "cs-live-check.h"
+#include "cs-thread-niceness.h"
 
 /* The checks run on a thread of their own at a lower priority than the
  * interface: on a two-core school laptop a check running flat out must never
@@ -38,9 +35,6 @@ G_DEFINE_FINAL_TYPE (CsLiveCheck, cs_live_check, G_TYPE_OBJECT)
 
 enum { FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-/* Below the interface, above idle work. */
-#define WORKER_NICENESS 10
 
 typedef struct
 {
@@ -143,8 +137,7 @@ worker_thread (gpointer data)
                                                        (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(CsChecker) known_for = NULL;
 
-  /* Linux gives each thread its own niceness. */
-  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), WORKER_NICENESS);
+  cs_thread_set_niceness (CS_BACKGROUND_NICENESS);
 
   g_mutex_lock (&self->lock);
   for (;;)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cs-session.h"
+#include "cs-thread-niceness.h"
 
 struct _CsSession
 {
@@ -294,20 +295,25 @@ cs_session_add_word (CsSession   *self,
          g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
 }
 
-static void
-load_spelling_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+/* A thread of its own, not one of GLib's pool: its niceness, lowered so
+ * that the first window is drawn before the dictionary is read, could not
+ * be raised again for the pool's next job without privileges. */
+static gpointer
+load_spelling_thread (gpointer data)
 {
+  g_autoptr(GTask) task = data;
   g_autoptr(GError) error = NULL;
-  CsSpelling *spelling = cs_spelling_new ("en_GB", &error);
+  CsSpelling *spelling;
+
+  cs_thread_set_niceness (CS_BACKGROUND_NICENESS);
+  spelling = cs_spelling_new ("en_GB", &error);
 
   /* Without a dictionary the checks still run, without spelling. */
   if (spelling == NULL)
     g_message ("%s", error->message);
 
   g_task_return_pointer (task, spelling, g_object_unref);
+  return NULL;
 }
 
 static void
@@ -365,7 +371,7 @@ cs_session_load_async (CsSession           *self,
 
   /* Opening hunspell takes tens of milliseconds: not on the main thread. */
   worker = g_task_new (NULL, cancellable, spelling_loaded_cb, g_steal_pointer (&task));
-  g_task_run_in_thread (worker, load_spelling_thread);
+  g_thread_unref (g_thread_new ("cs-dictionary", load_spelling_thread, g_steal_pointer (&worker)));
 }
 
 gboolean
