@@ -196,8 +196,8 @@ list_rows (GtkListBox *list)
 
 /* A finding that comes or goes while someone types changes its own row and
  * no other: the rows around it are the same widgets, not set again (each
- * one set again is laid out again, on every key). The header bar keeps its
- * height as typing starts, for the same reason. */
+ * one set again is laid out again, on every key). The title has its
+ * subtitle from the start, so it does not jump when typing starts. */
 static void
 test_rows_kept_while_typing (void)
 {

@@ -830,9 +830,8 @@ cs_composer_window_open_draft (CsComposerWindow *self,
   {
     g_autofree char *title = cs_draft_dup_title (draft);
     adw_window_title_set_title (self->window_title, title);
-    /* Always a subtitle: one that appeared with the first key would change
-     * the header bar's height, and the whole window would be laid out again
-     * just as typing starts. */
+    /* Always a subtitle: one that appeared with the first key would make
+     * the title jump up as typing starts. */
     adw_window_title_set_subtitle (self->window_title,
                                    cs_draft_get_text (draft)[0] == '\0' && cs_draft_get_n_attachments (draft) == 0
                                    ? _("Saved as you type") : _("Draft saved"));
