@@ -543,6 +543,71 @@ test_recheck_finds_deleted_face (void)
   remove_temp_dir (dir);
 }
 
+/* A camera original (12 megapixels) with the two players once, three
+ * times their size. The right one is in profile: at this size the model
+ * splits his head into two boxes, the face and the back of the head, each
+ * scoring under the threshold, so the first look may not show him. The
+ * second look after blurring, at the lower threshold, must: his face and
+ * the whole of his head are blurred in what would be sent. */
+static void
+test_large_photo_profile_blurred (void)
+{
+  g_autoptr(CsPhotoAnalyser) analyser = NULL;
+  g_autoptr(CsPhotoAnalysis) analysis = NULL;
+  g_autoptr(GPtrArray) leftovers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsImage) players = NULL;
+  g_autoptr(CsImage) photo = NULL;
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *original = g_build_filename (dir, "IMG_4000.jpg", NULL);
+  g_autofree char *dest = g_build_filename (dir, "redacted.jpg", NULL);
+  const int factor = 3, ox = 60, oy = 40;
+  CsRect face = { ox + right_face.x * factor, oy + right_face.y * factor,
+                  right_face.w * factor, right_face.h * factor };
+  CsRect head = { ox + 510 * factor, oy + 40 * factor, 100 * factor, 95 * factor };
+  CsRect left = { ox + left_face.x * factor, oy + left_face.y * factor,
+                  left_face.w * factor, left_face.h * factor };
+  CsRect wall = { ox + far_away.x * factor, oy + far_away.y * factor,
+                  far_away.w * factor, far_away.h * factor };
+
+  if (!need_model ())
+    return;
+
+  players = cs_image_load (TWO_PLAYERS, &error);
+  g_assert_no_error (error);
+  photo = cs_image_new (4000, 3000);
+  memset (cs_image_get_data (photo), 96, cs_image_get_stride (photo) * 3000);
+  for (int y = 0; y < cs_image_get_height (players) * factor; y++)
+    for (int x = 0; x < cs_image_get_width (players) * factor; x++)
+      memcpy (cs_image_get_data (photo) + (oy + y) * cs_image_get_stride (photo) + 3 * (ox + x),
+              cs_image_peek_data (players) + (y / factor) * cs_image_get_stride (players) + 3 * (x / factor), 3);
+  g_assert_true (cs_image_save_jpeg (photo, original, 95, &error));
+  g_assert_no_error (error);
+
+  analyser = cs_photo_analyser_new (CS_TEST_FACE_MODEL);
+  analysis = cs_photo_analyser_analyse (analyser, original, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_face_at (analysis->regions, &left, CS_FACE_DETECTOR_THRESHOLD);
+
+  leftovers = cs_photo_analyser_redact (analyser, original, analysis->regions, NULL,
+                                        NULL, dest, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < leftovers->len; i++)
+    {
+      const CsPhotoRegion *found = g_ptr_array_index (leftovers, i);
+
+      g_test_message ("second look found %.0f,%.0f %.0fx%.0f score %.2f",
+                      found->rect.x, found->rect.y, found->rect.w, found->rect.h, found->score);
+    }
+
+  g_assert_cmpfloat (change_in (original, dest, &left), >, BLURRED);
+  g_assert_cmpfloat (change_in (original, dest, &face), >, BLURRED);
+  g_assert_cmpfloat (change_in (original, dest, &head), >, BLURRED);
+  g_assert_cmpfloat (change_in (original, dest, &wall), <, UNCHANGED);
+
+  remove_temp_dir (dir);
+}
+
 static void
 test_never_overwrites_original (void)
 {
@@ -941,6 +1006,7 @@ main (int   argc,
   g_test_add_func ("/core/photo-analyser/consent-decides-what-stays-clear",
                    test_consent_decides_what_stays_clear);
   g_test_add_func ("/core/photo-analyser/recheck-finds-deleted-face", test_recheck_finds_deleted_face);
+  g_test_add_func ("/core/photo-analyser/large-photo-profile-blurred", test_large_photo_profile_blurred);
   g_test_add_func ("/core/photo-analyser/output-has-no-metadata", test_output_has_no_metadata);
   g_test_add_func ("/core/photo-analyser/never-overwrites-original", test_never_overwrites_original);
   g_test_add_func ("/core/photo-analyser/async", test_async);
