@@ -327,6 +327,35 @@ mark_named_fields (Account    *account,
     }
 }
 
+/* What saving and removing do with the queue's answer: @accounts as they
+ * now are, or NULL and @error, whose words may name fields to @mark.
+ * Returns whether the change was made. */
+static gboolean
+take_answer (Account    *account,
+             JsonArray  *accounts,
+             GError     *error,
+             gboolean    mark)
+{
+  /* Cancelled when the page goes, so @account may be gone too. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+
+  account->busy = FALSE;
+  sync_buttons (account);
+  if (accounts == NULL)
+    {
+      /* The queue's own words name the field that is missing or wrong. */
+      set_problem (account, error->message);
+      if (mark)
+        mark_named_fields (account, error->message);
+      return FALSE;
+    }
+
+  show_accounts (account->page, accounts, account);
+  clear_secrets (account);
+  return TRUE;
+}
+
 static void
 saved_cb (GObject      *source,
           GAsyncResult *result,
@@ -337,22 +366,9 @@ saved_cb (GObject      *source,
   Account *account = user_data;
   g_autofree char *toast = NULL;
 
-  /* Cancelled when the page goes, so @account may be gone too. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!take_answer (account, accounts, error, TRUE))
     return;
 
-  account->busy = FALSE;
-  sync_buttons (account);
-  if (accounts == NULL)
-    {
-      /* The queue's own words name the field that is missing or wrong. */
-      set_problem (account, error->message);
-      mark_named_fields (account, error->message);
-      return;
-    }
-
-  show_accounts (account->page, accounts, account);
-  clear_secrets (account);
   /* TRANSLATORS: %s is an account, as in “Mastodon is set up”. */
   toast = g_strdup_printf (_("%s is set up"), _(account->platform->title));
   add_toast (account->page, toast);
@@ -417,19 +433,9 @@ removed_cb (GObject      *source,
   Account *account = user_data;
   g_autofree char *toast = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!take_answer (account, accounts, error, FALSE))
     return;
 
-  account->busy = FALSE;
-  sync_buttons (account);
-  if (accounts == NULL)
-    {
-      set_problem (account, error->message);
-      return;
-    }
-
-  show_accounts (account->page, accounts, account);
-  clear_secrets (account);
   /* TRANSLATORS: %s is an account, as in “Mastodon was removed”. */
   toast = g_strdup_printf (_("%s was removed"), _(account->platform->title));
   add_toast (account->page, toast);
