@@ -8,6 +8,7 @@
 #include "cs-bluesky-publisher.h"
 #include "cs-files-private.h"
 #include "cs-image.h"
+#include "cs-json.h"
 #include "cs-test-publish.h"
 
 #include <stdlib.h>

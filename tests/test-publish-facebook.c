@@ -6,6 +6,7 @@
 
 #include "cs-facebook-publisher.h"
 #include "cs-files-private.h"
+#include "cs-json.h"
 #include "cs-test-publish.h"
 
 #include <string.h>

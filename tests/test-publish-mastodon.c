@@ -9,6 +9,7 @@
 #include "cs-mastodon-publisher-private.h"
 #include "cs-files-private.h"
 #include "cs-image.h"
+#include "cs-json.h"
 #include "cs-platform.h"
 #include "cs-test-publish.h"
 #include "cs-url.h"

@@ -6,6 +6,7 @@
 
 #include "cs-x-publisher.h"
 #include "cs-files-private.h"
+#include "cs-json.h"
 #include "cs-platform.h"
 #include "cs-test-publish.h"
 #include "cs-url.h"

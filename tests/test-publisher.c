@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "cs-json.h"
 #include "cs-publisher.h"
 #include "cs-test-publish.h"
 

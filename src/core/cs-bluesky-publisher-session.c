@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "cs-bluesky-publisher-private.h"
+#include "cs-json.h"
 
 const char *
 cs_bluesky_error_name (JsonNode *reply)

@@ -19,6 +19,7 @@
 
 #include "cs-bluesky-publisher.h"
 #include "cs-bluesky-publisher-private.h"
+#include "cs-json.h"
 #include "cs-platform.h"
 #include "cs-url.h"
 #include "cs-image.h"

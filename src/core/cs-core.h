@@ -10,6 +10,7 @@
 #include "cs-draft.h"
 #include "cs-draft-store.h"
 #include "cs-finding.h"
+#include "cs-json.h"
 #include "cs-live-check.h"
 #include "cs-thread-niceness.h"
 #include "cs-person.h"

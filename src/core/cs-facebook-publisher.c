@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "cs-facebook-publisher.h"
+#include "cs-json.h"
 
 #include <string.h>
 

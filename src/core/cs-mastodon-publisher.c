@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include "cs-mastodon-publisher.h"
+#include "cs-json.h"
 #include "cs-mastodon-publisher-private.h"
 #include "cs-publish-match.h"
 

@@ -15,6 +15,7 @@
 #include "cs-bluesky-publisher.h"
 #include "cs-export-publisher.h"
 #include "cs-facebook-publisher.h"
+#include "cs-json.h"
 #include "cs-mastodon-publisher.h"
 #include "cs-x-publisher.h"
 

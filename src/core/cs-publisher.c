@@ -8,6 +8,8 @@
 
 #include "cs-publisher.h"
 
+#include "cs-json.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -110,20 +112,6 @@ cs_publish_job_recall (CsPublishJob *job,
   return cs_json_get_string (job->progress, name);
 }
 
-const char *
-cs_json_get_string (JsonObject *object,
-                    const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 void
 cs_publish_job_set_result (CsPublishJob *job,
                            const char   *id,
@@ -196,62 +184,6 @@ cs_publisher_require_id (CsPublisher  *self,
                "%s answered without the id of the %s. It will be tried again shortly.",
                cs_publisher_display_name (priv->name), what);
   return FALSE;
-}
-
-gint64
-cs_json_get_int (JsonObject *object,
-                 const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-    case G_TYPE_DOUBLE:
-      return (gint64) json_node_get_double (node);
-    case G_TYPE_STRING:
-      return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
-    default:
-      return 0;
-    }
-}
-
-JsonObject *
-cs_json_node_object (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-JsonObject *
-cs_json_get_object (JsonObject *object,
-                    const char *member)
-{
-  return cs_json_node_object (object != NULL ? json_object_get_member (object, member) : NULL);
-}
-
-JsonArray *
-cs_json_get_array (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-GBytes *
-cs_json_builder_to_bytes (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize len = 0;
-  char *data;
-
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (data, len);
 }
 
 const char *

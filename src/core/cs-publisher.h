@@ -204,23 +204,6 @@ gboolean      cs_publisher_require_id   (CsPublisher   *self,
                                          const char    *what,
                                          GError       **error);
 
-/* A string member of @object, or NULL when it is missing or not a string. */
-const char   *cs_json_get_string        (JsonObject    *object,
-                                         const char    *member);
-/* A whole number member of @object, from a number or a numeric string;
- * 0 when it is missing or something else. */
-gint64        cs_json_get_int           (JsonObject    *object,
-                                         const char    *member);
-/* An object or array member of @object (which may be NULL), or NULL. */
-JsonObject   *cs_json_get_object        (JsonObject    *object,
-                                         const char    *member);
-JsonArray    *cs_json_get_array         (JsonObject    *object,
-                                         const char    *member);
-/* The object @node holds (@node may be NULL), or NULL. */
-JsonObject   *cs_json_node_object       (JsonNode      *node);
-/* What @builder built, as JSON text. */
-GBytes       *cs_json_builder_to_bytes  (JsonBuilder   *builder);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPublishJob, cs_publish_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPublishPhoto, cs_publish_photo_free)
 

@@ -14,6 +14,7 @@
 
 #include "cs-x-publisher.h"
 
+#include "cs-json.h"
 #include "cs-platform.h"
 #include "cs-publish-match.h"
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "cs-core.h"
-#include "cs-publisher.h"
+#include "cs-json.h"
 
 static void
 add_pupil (JsonArray  *pupils,
