@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "cs-image.h"
 
 const char cs_api_roster_csv[] =
@@ -74,18 +76,25 @@ cs_api_start_server (CsApiFixture *f)
 }
 
 void
-cs_api_fixture_setup (CsApiFixture  *f,
-                      gconstpointer  data)
+cs_api_fixture_open (CsApiFixture *f)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GBytes) roster = g_bytes_new_static (cs_api_roster_csv, strlen (cs_api_roster_csv));
 
   f->dir = g_dir_make_tmp ("queue-XXXXXX", &error);
   g_assert_no_error (error);
   f->store = cs_api_open_store (f->dir, TRUE);
 
   if (!cs_queue_store_add_school (f->store, "larkfield", "Larkfield Primary", &error)) g_error ("%s", error->message);
+}
+
+void
+cs_api_fixture_setup (CsApiFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) roster = g_bytes_new_static (cs_api_roster_csv, strlen (cs_api_roster_csv));
+
+  cs_api_fixture_open (f);
   g_assert_true (cs_queue_store_add_school (f->store, "brook", "Brook Infants", &error));
   g_assert_true (cs_queue_store_set_roster (f->store, "larkfield", roster, 0, &error));
   f->staff = cs_queue_store_add_user (f->store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
@@ -125,6 +134,8 @@ cs_api_fixture_teardown (CsApiFixture  *f,
   g_free (f->head);
   g_free (f->admin);
   g_free (f->other);
+  g_free (f->key_path);
+  g_free (f->export_dir);
 }
 
 
@@ -262,4 +273,89 @@ cs_api_submit_photo (CsApiFixture *f,
   soup_multipart_to_message (multipart, soup_message_get_request_headers (msg), &body);
   soup_message_set_request_body_from_bytes (msg, NULL, body);
   return cs_api_send (f, msg, token);
+}
+
+void
+cs_api_start_publishing (CsApiFixture    *f,
+                         GTlsCertificate *trusted)
+{
+  if (f->key_path == NULL)
+    f->key_path = g_build_filename (f->dir, "accounts.key", NULL);
+  f->server = cs_test_server_start_publishing (f->store, 0, f->key_path, trusted);
+  f->port = cs_test_server_get_port (f->server);
+}
+
+void
+cs_api_switch_to_publishing (CsApiFixture    *f,
+                             GTlsCertificate *trusted)
+{
+  cs_test_server_stop (f->server);
+  f->export_dir = g_build_filename (f->dir, "website", NULL);
+  g_assert_cmpint (g_mkdir (f->export_dir, 0755), ==, 0);
+  cs_api_start_publishing (f, trusted);
+}
+
+void
+cs_api_set_account (CsApiFixture *f,
+                    const char   *platform,
+                    const char   *json)
+{
+  g_autofree char *path = g_strdup_printf ("/accounts/%s", platform);
+  g_autoptr(CsApiReply) r = cs_api_request (f, "PUT", path, f->admin, json);
+
+  g_assert_cmpuint (r->status, ==, 200);
+}
+
+void
+cs_api_set_up_accounts (CsApiFixture *f,
+                        const char   *mastodon_url,
+                        const char   *mastodon_token)
+{
+  g_autofree char *mastodon = g_strdup_printf ("{\"settings\":{\"base_url\":\"%s\"},"
+                                               "\"secrets\":{\"access_token\":\"%s\"}}",
+                                               mastodon_url, mastodon_token);
+  g_autofree char *export = g_strdup_printf ("{\"settings\":{\"folder\":\"%s\"},\"secrets\":{}}", f->export_dir);
+
+  cs_api_set_account (f, "mastodon", mastodon);
+  cs_api_set_account (f, "export", export);
+}
+
+gint64
+cs_api_submit_to (CsApiFixture *f,
+                  const char   *text,
+                  const char   *platforms)
+{
+  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":%s}", text, platforms);
+  g_autoptr(CsApiReply) r = cs_api_request (f, "POST", "/posts", f->staff, json);
+
+  g_assert_cmpuint (r->status, ==, 201);
+  return json_object_get_int_member (json_node_get_object (r->json), "id");
+}
+
+JsonObject *
+cs_api_get_post (CsApiFixture *f,
+                 const char   *token,
+                 gint64        id)
+{
+  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id);
+  g_autoptr(CsApiReply) r = cs_api_request (f, "GET", path, token, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_object_ref (json_node_get_object (r->json));
+}
+
+JsonObject *
+cs_api_find_delivery (JsonObject *post,
+                      const char *platform)
+{
+  JsonArray *deliveries = json_object_get_array_member (post, "deliveries");
+
+  for (guint i = 0; i < json_array_get_length (deliveries); i++)
+    {
+      JsonObject *delivery = json_array_get_object_element (deliveries, i);
+
+      if (g_strcmp0 (json_object_get_string_member (delivery, "platform"), platform) == 0)
+        return delivery;
+    }
+  return NULL;
 }

@@ -36,6 +36,9 @@ typedef struct
   char          *head;     /* Hana, head of Larkfield */
   char          *admin;    /* Ada, admin at Larkfield */
   char          *other;    /* Bob, head of Brook */
+  /* Set once the server publishes: its accounts' key, the export folder. */
+  char          *key_path;
+  char          *export_dir;
 } CsApiFixture;
 
 typedef struct
@@ -58,6 +61,10 @@ CsDb         *cs_api_open_raw          (const char     *dir);
 CsQueueStore *cs_api_open_store        (const char     *dir,
                                         gboolean        empty);
 void          cs_api_start_server      (CsApiFixture   *f);
+/* The start of cs_api_fixture_setup(): a temporary folder and a store
+ * with Larkfield alone, no users and no server, for tests that add the
+ * users they need and start the server they need. */
+void          cs_api_fixture_open      (CsApiFixture   *f);
 void          cs_api_fixture_setup     (CsApiFixture   *f,
                                         gconstpointer   data);
 void          cs_api_fixture_teardown  (CsApiFixture   *f,
@@ -93,6 +100,37 @@ CsApiReply   *cs_api_submit_photo      (CsApiFixture   *f,
                                         const char     *token,
                                         GBytes         *jpeg,
                                         const char     *tags);
+
+/* Starts a server that publishes, with the accounts' secrets sealed
+ * with the key in f->key_path (made on the first start) and @trusted
+ * (may be NULL) trusted as the platforms' certificate. */
+void          cs_api_start_publishing  (CsApiFixture    *f,
+                                        GTlsCertificate *trusted);
+/* Stops the plain server cs_api_fixture_setup() started, makes an empty
+ * export folder (f->export_dir) and starts one that publishes. */
+void          cs_api_switch_to_publishing (CsApiFixture    *f,
+                                           GTlsCertificate *trusted);
+/* Sets up Larkfield's account on @platform as the admin; @json holds
+ * its settings and secrets. */
+void          cs_api_set_account       (CsApiFixture   *f,
+                                        const char     *platform,
+                                        const char     *json);
+/* Larkfield publishes to the Mastodon at @mastodon_url with
+ * @mastodon_token, and to f->export_dir. */
+void          cs_api_set_up_accounts   (CsApiFixture   *f,
+                                        const char     *mastodon_url,
+                                        const char     *mastodon_token);
+/* Submits @text as Sam for @platforms (a JSON array); returns its id. */
+gint64        cs_api_submit_to         (CsApiFixture   *f,
+                                        const char     *text,
+                                        const char     *platforms);
+/* Post @id as the user of @token sees it. */
+JsonObject   *cs_api_get_post          (CsApiFixture   *f,
+                                        const char     *token,
+                                        gint64          id);
+/* The delivery of @post to @platform, or NULL. */
+JsonObject   *cs_api_find_delivery     (JsonObject     *post,
+                                        const char     *platform);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsApiReply, cs_api_reply_free)
 

@@ -1,4 +1,4 @@
-/* cs-test-ui.c: waiting for the main loop and taking screenshots, for UI tests
+/* cs-test-ui.c: waiting for the main loop, screenshots and finding widgets, for UI tests
  *
  * Copyright 2026 The Countersign authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,6 +6,11 @@
 
 #include "cs-test-ui.h"
 
+#include <string.h>
+
+#include <adwaita.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <gdk/x11/gdkx.h>
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
@@ -151,4 +156,119 @@ cs_test_press_key (GtkWidget       *window,
   XSync (xdisplay, False);
 
   cs_test_spin (100);
+}
+
+void
+cs_test_close_window (gpointer window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Requests cancelled in dispose let go of the window on their way out. */
+  cs_test_spin (200);
+  g_assert_finalize_object (window);
+}
+
+GSettings *
+cs_test_settings_new (void)
+{
+  static const char schema_id[] = "io.github.countersign.Countersign";
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, schema_id, TRUE);
+  if (schema == NULL)
+    g_error ("Schema %s not found; set GSETTINGS_SCHEMA_DIR to a directory where it is compiled", schema_id);
+  return g_settings_new_full (schema, backend, NULL);
+}
+
+GtkWidget *
+cs_test_find_widget (GtkWidget     *root,
+                     CsTestMatch    match,
+                     gconstpointer  data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (match (child, data))
+        return child;
+      if ((found = cs_test_find_widget (child, match, data)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+cs_test_is_group_titled (GtkWidget     *widget,
+                         gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
+}
+
+gboolean
+cs_test_is_row_titled (GtkWidget     *widget,
+                       gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+gboolean
+cs_test_is_button_labelled (GtkWidget     *widget,
+                            gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+GtkLabel *
+cs_test_find_label (GtkWidget  *widget,
+                    const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = cs_test_find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+cs_test_has_label (GtkWidget  *widget,
+                   const char *text)
+{
+  return cs_test_find_label (widget, text) != NULL;
+}
+
+gboolean
+cs_test_label_shown (gpointer data)
+{
+  CsTestLabelWait *wait = data;
+
+  return cs_test_has_label (wait->widget, wait->text);
+}
+
+gboolean
+cs_test_label_gone (gpointer data)
+{
+  return !cs_test_label_shown (data);
+}
+
+void
+cs_test_wait_for_label (GtkWidget  *widget,
+                        const char *text,
+                        guint       timeout_ms)
+{
+  CsTestLabelWait wait = { widget, text };
+  g_autofree char *what = g_strdup_printf ("“%s” to be shown", text);
+
+  cs_test_wait_for (cs_test_label_shown, &wait, timeout_ms, what);
 }

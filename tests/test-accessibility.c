@@ -23,7 +23,7 @@
 #include "cs-composer-window-private.h"
 #include "cs-preferences-window.h"
 #include "cs-review-window-private.h"
-#include "cs-test-queue-api.h"
+#include "cs-test-queue-ui.h"
 #include "cs-test-ui.h"
 
 #define CHECK_TIMEOUT_MS 10000
@@ -472,40 +472,13 @@ test_composer_keyboard (void)
  * =================
  */
 
-typedef struct
-{
-  CsApiFixture   api;
-  CsQueueClient *head;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *base_url = NULL;
-
-  cs_api_fixture_setup (&f->api, NULL);
-  base_url = g_strdup_printf ("http://127.0.0.1:%u/", f->api.port);
-  f->head = cs_queue_client_new (base_url, f->api.head);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->head);
-  cs_test_spin (50);
-  cs_api_fixture_teardown (&f->api, NULL);
-}
+typedef CsQueueUiFixture Fixture;
 
 static void
 submit (Fixture    *f,
         const char *text)
 {
-  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":[\"mastodon\",\"facebook\"]}", text);
-  g_autoptr(CsApiReply) r = cs_api_request (&f->api, "POST", "/posts", f->api.staff, json);
-
-  g_assert_cmpuint (r->status, ==, 201);
+  cs_api_submit_to (&f->api, text, "[\"mastodon\",\"facebook\"]");
 }
 
 static gboolean
@@ -527,15 +500,6 @@ open_review (Fixture *f)
   cs_test_spin (500);
 
   return review;
-}
-
-static void
-close_review (CsReviewWindow *review)
-{
-  gtk_window_destroy (GTK_WINDOW (review));
-  /* Requests cancelled in dispose let go of the window on their way out. */
-  cs_test_spin (200);
-  g_assert_finalize_object (review);
 }
 
 static GtkWidget *
@@ -577,7 +541,7 @@ test_review_names (Fixture       *f,
   assert_all_named (GTK_WIDGET (review));
   gtk_menu_button_popdown (review->schedule_button);
 
-  close_review (review);
+  cs_test_close_window (review);
 }
 
 /* From the list to the post's decision, by keyboard alone: the list,
@@ -623,7 +587,7 @@ test_review_keyboard (Fixture       *f,
   cs_test_wait_for (review_settled, review, WAIT_MS, "the approval");
   g_assert_cmpuint (cs_review_window_get_n_posts (review), ==, 1);
 
-  close_review (review);
+  cs_test_close_window (review);
 }
 
 /* Preferences
@@ -794,13 +758,13 @@ take_screenshots (const Look *look)
   close_composer (composer);
 
   /* A post waiting for the head. */
-  fixture_setup (&f, NULL);
+  cs_queue_ui_fixture_setup (&f, NULL);
   submit (&f, "Year 4 are performing their class assembly for parents on Friday.");
   review = open_review (&f);
   name = g_strdup_printf ("review-%s-%s", look->style, look->language);
   g_free (cs_test_screenshot (GTK_WIDGET (review), name));
-  close_review (review);
-  fixture_teardown (&f, NULL);
+  cs_test_close_window (review);
+  cs_queue_ui_fixture_teardown (&f, NULL);
 }
 
 static GdkTexture *
@@ -948,9 +912,10 @@ main (int   argc,
 
   g_test_add_func ("/ui/accessibility/composer/names", test_composer_names);
   g_test_add_func ("/ui/accessibility/composer/keyboard", test_composer_keyboard);
-  g_test_add ("/ui/accessibility/review/names", Fixture, NULL, fixture_setup, test_review_names, fixture_teardown);
-  g_test_add ("/ui/accessibility/review/keyboard", Fixture, NULL, fixture_setup, test_review_keyboard,
-              fixture_teardown);
+  g_test_add ("/ui/accessibility/review/names", Fixture, NULL, cs_queue_ui_fixture_setup, test_review_names,
+              cs_queue_ui_fixture_teardown);
+  g_test_add ("/ui/accessibility/review/keyboard", Fixture, NULL, cs_queue_ui_fixture_setup, test_review_keyboard,
+              cs_queue_ui_fixture_teardown);
   g_test_add_func ("/ui/accessibility/preferences/names", test_preferences_names);
   g_test_add_func ("/ui/accessibility/about", test_about);
   for (guint i = 0; i < G_N_ELEMENTS (looks); i++)

@@ -9,30 +9,20 @@
 
 #include <string.h>
 
-#include <gio/gio.h>
-#define G_SETTINGS_ENABLE_BACKEND
-#include <gio/gsettingsbackend.h>
 #include <libsoup/soup.h>
 
 #include "cs-accounts-page.h"
 #include "cs-preferences-window.h"
 #include "cs-queue-client.h"
-#include "cs-test-server.h"
+#include "cs-test-queue-ui.h"
 #include "cs-test-ui.h"
 
-#define SCHEMA_ID "io.github.countersign.Countersign"
 #define WAIT_MS 20000
 #define TOKEN "mastodon-token-7f3e9a"
 
 typedef struct
 {
-  char                *dir;
-  CsQueueStore        *store;
-  CsTestServer        *server;
-  char                *base_url;
-  char                *admin_token;
-  char                *head_token;
-  char                *staff_token;
+  CsApiFixture         api;        /* Ada, Hana and Sam at Larkfield */
   CsQueueClient       *admin;      /* the test's own, to set up and check */
   GSettings           *settings;
   CsPreferencesWindow *window;
@@ -43,34 +33,17 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *database = NULL;
-  g_autofree char *key = NULL;
 
-  f->dir = g_dir_make_tmp ("preferences-accounts-XXXXXX", &error);
-  g_assert_no_error (error);
-  database = g_build_filename (f->dir, "queue.db", NULL);
-  key = g_build_filename (f->dir, "accounts.key", NULL);
-  f->store = cs_queue_store_open_sqlite (database, &error);
-  g_assert_no_error (error);
-  g_assert_true (cs_queue_store_add_school (f->store, "larkfield", "Larkfield Primary", &error));
-  f->admin_token = cs_queue_store_add_user (f->store, "larkfield", "ada", CS_USER_ADMIN, NULL, &error);
-  f->head_token = cs_queue_store_add_user (f->store, "larkfield", "hana", CS_USER_HEAD, NULL, &error);
-  f->staff_token = cs_queue_store_add_user (f->store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
+  cs_api_fixture_open (&f->api);
+  f->api.admin = cs_queue_store_add_user (f->api.store, "larkfield", "ada", CS_USER_ADMIN, NULL, &error);
+  f->api.head = cs_queue_store_add_user (f->api.store, "larkfield", "hana", CS_USER_HEAD, NULL, &error);
+  f->api.staff = cs_queue_store_add_user (f->api.store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
   g_assert_no_error (error);
 
-  f->server = cs_test_server_start_publishing (f->store, 0, key, NULL);
-  f->base_url = g_strdup_printf ("http://127.0.0.1:%u/", cs_test_server_get_port (f->server));
-  f->admin = cs_queue_client_new (f->base_url, f->admin_token);
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
-  if (schema == NULL)
-    g_error ("Schema %s not found; set GSETTINGS_SCHEMA_DIR to a directory where it is compiled", SCHEMA_ID);
-  f->settings = g_settings_new_full (schema, backend, NULL);
+  cs_api_start_publishing (&f->api, NULL);
+  f->admin = cs_queue_ui_client_new (&f->api, f->api.admin);
+  f->settings = cs_test_settings_new ();
 
   f->window = g_object_ref (cs_preferences_window_new (NULL, f->settings));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 640, 900);
@@ -98,59 +71,10 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (f->settings);
 
   g_clear_object (&f->admin);
-  cs_test_server_stop (f->server);
-  g_clear_object (&f->store);
-  cs_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->base_url);
-  g_free (f->admin_token);
-  g_free (f->head_token);
-  g_free (f->staff_token);
+  cs_api_fixture_teardown (&f->api, data);
 }
 
 /* Finding widgets */
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *widget, gconstpointer data),
-             gconstpointer data)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (match (child, data))
-        return child;
-      if ((found = find_widget (child, match, data)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_group_titled (GtkWidget     *widget,
-                 gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_GROUP (widget) &&
-         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
-}
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
 
 static gboolean
 is_accounts_page (GtkWidget     *widget,
@@ -185,7 +109,7 @@ static GtkWidget *
 group (Fixture    *f,
        const char *title)
 {
-  GtkWidget *found = find_widget (GTK_WIDGET (f->page), is_group_titled, title);
+  GtkWidget *found = cs_test_find_widget (GTK_WIDGET (f->page), cs_test_is_group_titled, title);
 
   g_assert_nonnull (found);
   return found;
@@ -196,7 +120,7 @@ child_of (GtkWidget  *root,
           gboolean  (*match) (GtkWidget *widget, gconstpointer data),
           const char *what)
 {
-  GtkWidget *found = find_widget (root, match, what);
+  GtkWidget *found = cs_test_find_widget (root, match, what);
 
   if (found == NULL)
     g_error ("No “%s” found", what);
@@ -214,7 +138,7 @@ is_status (GtkWidget     *widget,
 static const char *
 status_of (GtkWidget *group_widget)
 {
-  GtkWidget *label = find_widget (group_widget, is_status, NULL);
+  GtkWidget *label = cs_test_find_widget (group_widget, is_status, NULL);
 
   if (label != NULL)
     return gtk_label_get_text (GTK_LABEL (label));
@@ -255,7 +179,7 @@ page_is_loaded (gpointer data)
   Fixture *f = data;
 
   /* Listed: every status says one thing or the other. */
-  GtkWidget *mastodon = find_widget (GTK_WIDGET (f->page), is_group_titled, "Mastodon");
+  GtkWidget *mastodon = cs_test_find_widget (GTK_WIDGET (f->page), cs_test_is_group_titled, "Mastodon");
 
   return gtk_widget_get_visible (GTK_WIDGET (f->page)) && mastodon != NULL &&
          status_of (mastodon) != NULL && status_of (mastodon)[0] != '\0';
@@ -267,9 +191,9 @@ open_page_as (Fixture    *f,
               const char *token,
               gboolean    expect_page)
 {
-  g_autoptr(CsQueueClient) client = cs_queue_client_new (f->base_url, token);
+  g_autoptr(CsQueueClient) client = cs_queue_ui_client_new (&f->api, token);
 
-  f->page = CS_ACCOUNTS_PAGE (find_widget (GTK_WIDGET (f->window), is_accounts_page, NULL));
+  f->page = CS_ACCOUNTS_PAGE (cs_test_find_widget (GTK_WIDGET (f->window), is_accounts_page, NULL));
   g_assert_nonnull (f->page);
   cs_preferences_window_set_queue_client (f->window, client);
   if (!expect_page)
@@ -311,9 +235,8 @@ static char *
 raw_accounts (Fixture *f)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strdup_printf ("%sapi/v1/accounts", f->base_url);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->admin_token);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->api.admin);
+  g_autoptr(SoupMessage) msg = cs_api_new_message (&f->api, "GET", "/accounts");
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -359,18 +282,18 @@ test_admin_sets_up_mastodon (Fixture       *f,
   JsonObject *account;
   gint64 updated_at;
 
-  open_page_as (f, f->admin_token, TRUE);
+  open_page_as (f, f->api.admin, TRUE);
   mastodon = group (f, "Mastodon");
   g_assert_cmpstr (status_of (mastodon), ==, "Not set up");
   g_assert_cmpstr (status_of (group (f, "Bluesky")), ==, "Not set up");
-  address = child_of (mastodon, is_row_titled, "Server address");
-  token = child_of (mastodon, is_row_titled, "Access token");
-  save = child_of (mastodon, is_button_labelled, "_Save");
+  address = child_of (mastodon, cs_test_is_row_titled, "Server address");
+  token = child_of (mastodon, cs_test_is_row_titled, "Access token");
+  save = child_of (mastodon, cs_test_is_button_labelled, "_Save");
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (token));
   /* Nothing to remove yet. */
-  g_assert_false (gtk_widget_get_visible (child_of (mastodon, is_button_labelled, "_Remove")));
+  g_assert_false (gtk_widget_get_visible (child_of (mastodon, cs_test_is_button_labelled, "_Remove")));
   /* A new account starts from the queue's own defaults where it has one. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child_of (group (f, "Bluesky"), is_row_titled,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child_of (group (f, "Bluesky"), cs_test_is_row_titled,
                                                                   "Server address"))),
                    ==, "https://bsky.social");
   g_free (cs_test_screenshot (GTK_WIDGET (f->window), "preferences-accounts-admin"));
@@ -394,7 +317,7 @@ test_admin_sets_up_mastodon (Fixture       *f,
   /* Nor does the page keep it in view. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (token)), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (address)), ==, "https://mastodon.larkfield.example");
-  g_assert_true (gtk_widget_get_visible (child_of (mastodon, is_button_labelled, "_Remove")));
+  g_assert_true (gtk_widget_get_visible (child_of (mastodon, cs_test_is_button_labelled, "_Remove")));
   cs_test_spin (200);
   g_free (cs_test_screenshot (GTK_WIDGET (f->window), "preferences-accounts-saved"));
 
@@ -434,12 +357,12 @@ test_server_refuses_plain_http (Fixture       *f,
   g_autoptr(JsonArray) accounts = NULL;
   const char *text;
 
-  open_page_as (f, f->admin_token, TRUE);
+  open_page_as (f, f->api.admin, TRUE);
   mastodon = group (f, "Mastodon");
-  gtk_editable_set_text (GTK_EDITABLE (child_of (mastodon, is_row_titled, "Server address")),
+  gtk_editable_set_text (GTK_EDITABLE (child_of (mastodon, cs_test_is_row_titled, "Server address")),
                          "http://mastodon.larkfield.example");
-  gtk_editable_set_text (GTK_EDITABLE (child_of (mastodon, is_row_titled, "Access token")), TOKEN);
-  g_signal_emit_by_name (child_of (mastodon, is_button_labelled, "_Save"), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (child_of (mastodon, cs_test_is_row_titled, "Access token")), TOKEN);
+  g_signal_emit_by_name (child_of (mastodon, cs_test_is_button_labelled, "_Save"), "clicked");
 
   problem = child_of (mastodon, is_error_label, "an error label");
   cs_test_wait_for (widget_is_visible, problem, WAIT_MS, "the queue's answer");
@@ -448,12 +371,12 @@ test_server_refuses_plain_http (Fixture       *f,
   g_assert_nonnull (strstr (text, "“http://mastodon.larkfield.example”, which is not an https:// address"));
   g_assert_cmpstr (status_of (mastodon), ==, "Not set up");
   /* The field it names is marked. */
-  g_assert_true (gtk_widget_has_css_class (child_of (mastodon, is_row_titled, "Server address"), "error"));
-  g_assert_false (gtk_widget_has_css_class (child_of (mastodon, is_row_titled, "Access token"), "error"));
+  g_assert_true (gtk_widget_has_css_class (child_of (mastodon, cs_test_is_row_titled, "Server address"), "error"));
+  g_assert_false (gtk_widget_has_css_class (child_of (mastodon, cs_test_is_row_titled, "Access token"), "error"));
   /* What was typed stays, to be corrected, the token too. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child_of (mastodon, is_row_titled, "Access token"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child_of (mastodon, cs_test_is_row_titled, "Access token"))),
                    ==, TOKEN);
-  g_assert_true (gtk_widget_get_sensitive (child_of (mastodon, is_button_labelled, "_Save")));
+  g_assert_true (gtk_widget_get_sensitive (child_of (mastodon, cs_test_is_button_labelled, "_Save")));
   cs_test_spin (200);
   g_free (cs_test_screenshot (GTK_WIDGET (f->window), "preferences-accounts-refused"));
 
@@ -465,13 +388,13 @@ static void
 test_head_sees_read_only (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autofree char *folder = g_build_filename (f->dir, "website", NULL);
+  g_autofree char *folder = g_build_filename (f->api.dir, "website", NULL);
   GtkWidget *mastodon, *export, *row;
 
   set_up_account (f, "mastodon", "base_url", "https://mastodon.larkfield.example", "access_token", TOKEN);
   set_up_account (f, "export", "folder", folder, NULL, NULL);
 
-  open_page_as (f, f->head_token, TRUE);
+  open_page_as (f, f->api.head, TRUE);
   mastodon = group (f, "Mastodon");
   export = group (f, "Export Folder");
   g_assert_true (g_str_has_prefix (status_of (mastodon), "Set up — last changed "));
@@ -480,16 +403,16 @@ test_head_sees_read_only (Fixture       *f,
 
   /* The settings are shown, but nothing can be typed, saved or removed,
    * and a secret has no row at all. */
-  row = child_of (mastodon, is_row_titled, "Server address");
+  row = child_of (mastodon, cs_test_is_row_titled, "Server address");
   g_assert_true (ADW_IS_ACTION_ROW (row));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "https://mastodon.larkfield.example");
-  row = child_of (export, is_row_titled, "Folder");
+  row = child_of (export, cs_test_is_row_titled, "Folder");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, folder);
-  g_assert_null (find_widget (GTK_WIDGET (f->page), is_entry_row, NULL));
-  g_assert_null (find_widget (GTK_WIDGET (f->page), is_row_titled, "Access token"));
-  g_assert_null (find_widget (GTK_WIDGET (f->page), is_button_labelled, "_Save"));
-  g_assert_null (find_widget (GTK_WIDGET (f->page), is_button_labelled, "_Remove"));
-  g_assert_nonnull (find_widget (GTK_WIDGET (f->page), is_label_starting,
+  g_assert_null (cs_test_find_widget (GTK_WIDGET (f->page), is_entry_row, NULL));
+  g_assert_null (cs_test_find_widget (GTK_WIDGET (f->page), cs_test_is_row_titled, "Access token"));
+  g_assert_null (cs_test_find_widget (GTK_WIDGET (f->page), cs_test_is_button_labelled, "_Save"));
+  g_assert_null (cs_test_find_widget (GTK_WIDGET (f->page), cs_test_is_button_labelled, "_Remove"));
+  g_assert_nonnull (cs_test_find_widget (GTK_WIDGET (f->page), is_label_starting,
                                  "The approval queue publishes each approved post to the accounts set up "
                                  "here. Only your school’s administrator can change them"));
   g_free (cs_test_screenshot (GTK_WIDGET (f->window), "preferences-accounts-read-only"));
@@ -516,19 +439,19 @@ static void
 test_staff_do_not_see_it (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(CsQueueClient) staff = cs_queue_client_new (f->base_url, f->staff_token);
+  g_autoptr(CsQueueClient) staff = cs_queue_ui_client_new (&f->api, f->api.staff);
   gboolean answered = FALSE;
 
-  open_page_as (f, f->staff_token, FALSE);
+  open_page_as (f, f->api.staff, FALSE);
   /* Asked after the page asked, so answered after it too. */
   cs_queue_client_get_me_async (staff, NULL, me_cb, &answered);
   cs_test_wait_for (me_answered, &answered, WAIT_MS, "the queue to say who this is");
   cs_test_spin (200);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->page)));
-  g_assert_null (find_widget (GTK_WIDGET (f->page), is_group_titled, "Mastodon"));
+  g_assert_null (cs_test_find_widget (GTK_WIDGET (f->page), cs_test_is_group_titled, "Mastodon"));
 
   /* Nor without a client, after an administrator's. */
-  open_page_as (f, f->admin_token, TRUE);
+  open_page_as (f, f->api.admin, TRUE);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->page)));
   cs_preferences_window_set_queue_client (f->window, NULL);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->page)));
@@ -553,18 +476,19 @@ static void
 test_admin_removes_account (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autofree char *folder = g_build_filename (f->dir, "website", NULL);
+  g_autofree char *folder = g_build_filename (f->api.dir, "website", NULL);
   g_autoptr(JsonArray) accounts = NULL;
   AdwMessageDialog *dialog;
   GtkWidget *export, *remove;
 
   set_up_account (f, "export", "folder", folder, NULL, NULL);
-  open_page_as (f, f->admin_token, TRUE);
+  open_page_as (f, f->api.admin, TRUE);
   export = group (f, "Export Folder");
   g_assert_true (g_str_has_prefix (status_of (export), "Set up — last changed "));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child_of (export, is_row_titled, "Folder"))), ==, folder);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child_of (export, cs_test_is_row_titled, "Folder"))),
+                   ==, folder);
 
-  remove = child_of (export, is_button_labelled, "_Remove");
+  remove = child_of (export, cs_test_is_button_labelled, "_Remove");
   g_signal_emit_by_name (remove, "clicked");
   cs_test_spin (100);
   dialog = find_dialog ();

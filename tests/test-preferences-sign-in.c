@@ -10,25 +10,20 @@
  */
 
 #include <gio/gio.h>
-#define G_SETTINGS_ENABLE_BACKEND
-#include <gio/gsettingsbackend.h>
 
 #include "cs-preferences-window.h"
 #include "cs-queue-client.h"
 #include "cs-secret-token-store.h"
-#include "cs-test-server.h"
+#include "cs-test-queue-api.h"
 #include "cs-test-ui.h"
 #include "cs-token-store-memory.h"
 
-#define SCHEMA_ID "io.github.countersign.Countersign"
 #define WAIT_MS 20000
 #define PASSWORD "correct horse battery"
 
 typedef struct
 {
-  char                *dir;
-  CsQueueStore        *store;
-  CsTestServer        *server;
+  CsApiFixture         api;        /* Sam, with a password, at Larkfield */
   char                *base_url;   /* as typed in Preferences */
   char                *url;        /* as the token store keys it */
   CsTokenStore        *tokens;
@@ -89,32 +84,20 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *database = NULL;
-  g_autofree char *token = NULL;
 
-  f->dir = g_dir_make_tmp ("preferences-sign-in-XXXXXX", &error);
-  g_assert_no_error (error);
-  database = g_build_filename (f->dir, "queue.db", NULL);
-  f->store = cs_queue_store_open_sqlite (database, &error);
-  g_assert_no_error (error);
-  g_assert_true (cs_queue_store_add_school (f->store, "larkfield", "Larkfield Primary", &error));
-  token = cs_queue_store_add_user (f->store, "larkfield", "sam", CS_USER_STAFF, PASSWORD, &error);
+  cs_api_fixture_open (&f->api);
+  f->api.staff = cs_queue_store_add_user (f->api.store, "larkfield", "sam", CS_USER_STAFF, PASSWORD, &error);
   g_assert_no_error (error);
 
-  f->server = cs_test_server_start (f->store, 0, 8 * 1024 * 1024, 100000);
-  f->base_url = g_strdup_printf ("http://127.0.0.1:%u", cs_test_server_get_port (f->server));
+  f->api.max_body = 8 * 1024 * 1024;
+  f->api.rate = 100000;
+  cs_api_start_server (&f->api);
+  f->base_url = g_strdup_printf ("http://127.0.0.1:%u", f->api.port);
   f->url = cs_token_store_normalise_url (f->base_url);
   f->tokens = open_token_store ();
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
-  if (schema == NULL)
-    g_error ("Schema %s not found; set GSETTINGS_SCHEMA_DIR to a directory where it is compiled", SCHEMA_ID);
-  f->settings = g_settings_new_full (schema, backend, NULL);
+  f->settings = cs_test_settings_new ();
   g_settings_set_string (f->settings, "queue-server", f->base_url);
 
   f->window = open_window (f);
@@ -142,50 +125,12 @@ fixture_tear_down (Fixture       *f,
   /* The keyring outlives the test; leave nothing in it. */
   clear_token (f);
   g_clear_object (&f->tokens);
-  cs_test_server_stop (f->server);
-  g_clear_object (&f->store);
-  cs_test_remove_tree (f->dir);
-  g_free (f->dir);
+  cs_api_fixture_teardown (&f->api, data);
   g_free (f->base_url);
   g_free (f->url);
 }
 
 /* Finding widgets */
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *widget, gconstpointer data),
-             gconstpointer data)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (match (child, data))
-        return child;
-      if ((found = find_widget (child, match, data)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_group_titled (GtkWidget     *widget,
-                 gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_GROUP (widget) &&
-         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
-}
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
 
 static gboolean
 is_row_starting (GtkWidget     *widget,
@@ -193,13 +138,6 @@ is_row_starting (GtkWidget     *widget,
 {
   return ADW_IS_ACTION_ROW (widget) &&
          g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), prefix);
-}
-
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 static gboolean
@@ -215,7 +153,7 @@ find (Fixture     *f,
       gboolean   (*match) (GtkWidget *widget, gconstpointer data),
       const char  *what)
 {
-  GtkWidget *found = find_widget (GTK_WIDGET (f->window), match, what);
+  GtkWidget *found = cs_test_find_widget (GTK_WIDGET (f->window), match, what);
 
   if (found == NULL)
     g_error ("No “%s” found", what);
@@ -225,7 +163,7 @@ find (Fixture     *f,
 static GtkWidget *
 sign_in_group (Fixture *f)
 {
-  return find (f, is_group_titled, "Sign In");
+  return find (f, cs_test_is_group_titled, "Sign In");
 }
 
 /* Waiting */
@@ -246,7 +184,7 @@ static gboolean
 shows_signed_in (gpointer data)
 {
   Expect *e = data;
-  GtkWidget *row = find_widget (GTK_WIDGET (e->f->window), is_row_starting, "Signed in");
+  GtkWidget *row = cs_test_find_widget (GTK_WIDGET (e->f->window), is_row_starting, "Signed in");
 
   return row != NULL && gtk_widget_get_mapped (row) &&
          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), e->text) == 0;
@@ -256,7 +194,7 @@ static gboolean
 shows_error (gpointer data)
 {
   Expect *e = data;
-  GtkWidget *label = find_widget (GTK_WIDGET (e->f->window), is_error_label, NULL);
+  GtkWidget *label = cs_test_find_widget (GTK_WIDGET (e->f->window), is_error_label, NULL);
 
   return label != NULL && gtk_widget_get_mapped (label) &&
          g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), e->text);
@@ -282,16 +220,16 @@ fill_in (Fixture    *f,
          const char *name,
          const char *password)
 {
-  gtk_editable_set_text (GTK_EDITABLE (find (f, is_row_titled, "School id")), school);
-  gtk_editable_set_text (GTK_EDITABLE (find (f, is_row_titled, "Your name")), name);
-  gtk_editable_set_text (GTK_EDITABLE (find (f, is_row_titled, "Password")), password);
+  gtk_editable_set_text (GTK_EDITABLE (find (f, cs_test_is_row_titled, "School id")), school);
+  gtk_editable_set_text (GTK_EDITABLE (find (f, cs_test_is_row_titled, "Your name")), name);
+  gtk_editable_set_text (GTK_EDITABLE (find (f, cs_test_is_row_titled, "Password")), password);
 }
 
 static void
 click (Fixture    *f,
        const char *label)
 {
-  GtkWidget *button = find (f, is_button_labelled, label);
+  GtkWidget *button = find (f, cs_test_is_button_labelled, label);
 
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
@@ -321,8 +259,8 @@ test_sign_in_and_out (Fixture       *f,
 {
   Expect wrong = { f, "The user name or password is wrong" };
   Expect signed_in = { f, "Signed in as sam (office staff) at larkfield" };
-  GtkWidget *password = find (f, is_row_titled, "Password");
-  GtkWidget *sign_in = find (f, is_button_labelled, "Sign In");
+  GtkWidget *password = find (f, cs_test_is_row_titled, "Password");
+  GtkWidget *sign_in = find (f, cs_test_is_button_labelled, "Sign In");
   g_autofree char *token = NULL;
   g_autofree char *path = NULL;
   g_autoptr(CsQueueClient) client = NULL;
@@ -379,7 +317,7 @@ test_sign_in_and_out (Fixture       *f,
   /* Signing out forgets the token. */
   f->changes = 0;
   click (f, "Sign Out");
-  password = find (f, is_row_titled, "Password");
+  password = find (f, cs_test_is_row_titled, "Password");
   cs_test_wait_for (is_mapped, password, WAIT_MS, "the sign-in rows again");
   g_assert_cmpuint (f->changes, ==, 1);
   g_clear_pointer (&token, g_free);
@@ -410,7 +348,7 @@ test_ended_sign_in (Fixture       *f,
   cs_test_spin (100);
   /* Straight to the first row left to fill. */
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
-                                         find (f, is_row_titled, "School id")));
+                                         find (f, cs_test_is_row_titled, "School id")));
   path = cs_test_screenshot (GTK_WIDGET (f->window), "preferences-sign-in-ended");
   g_test_message ("Screenshot: %s", path);
 }

@@ -11,8 +11,6 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "cs-test-platform.h"
 #include "cs-test-queue-api.h"
 
@@ -30,8 +28,6 @@ typedef struct
 {
   CsApiFixture    api;
   CsTestPlatform *mastodon;
-  char           *key_path;
-  char           *export_dir;
 
   GMutex          lock;      /* guards what the stand-in keeps */
   MastodonMode    mode;
@@ -132,9 +128,7 @@ set_mode (Fixture      *f,
 static void
 start_publishing_server (Fixture *f)
 {
-  f->api.server = cs_test_server_start_publishing (f->api.store, 0, f->key_path,
-                                                   cs_test_platform_get_certificate (f->mastodon));
-  f->api.port = cs_test_server_get_port (f->api.server);
+  cs_api_start_publishing (&f->api, cs_test_platform_get_certificate (f->mastodon));
 }
 
 static void
@@ -142,19 +136,12 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   cs_api_fixture_setup (&f->api, data);
-  /* The plain server the API fixture starts makes way for one that
-   * publishes. */
-  cs_test_server_stop (f->api.server);
-
   g_mutex_init (&f->lock);
   f->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   f->mastodon = cs_test_platform_new (f->api.dir);
   cs_test_platform_handle (f->mastodon, "/api/v1/statuses", statuses_cb, f);
   cs_test_platform_start (f->mastodon);
-  f->key_path = g_build_filename (f->api.dir, "accounts.key", NULL);
-  f->export_dir = g_build_filename (f->api.dir, "website", NULL);
-  g_assert_cmpint (g_mkdir (f->export_dir, 0755), ==, 0);
-  start_publishing_server (f);
+  cs_api_switch_to_publishing (&f->api, cs_test_platform_get_certificate (f->mastodon));
 }
 
 static void
@@ -164,34 +151,15 @@ fixture_teardown (Fixture       *f,
   cs_test_platform_free (f->mastodon);
   g_hash_table_unref (f->statuses);
   g_mutex_clear (&f->lock);
-  g_free (f->key_path);
-  g_free (f->export_dir);
   cs_api_fixture_teardown (&f->api, data);
 }
 
 /* Steps */
 
 static void
-set_account (Fixture    *f,
-             const char *platform,
-             const char *json)
-{
-  g_autofree char *path = g_strdup_printf ("/accounts/%s", platform);
-  g_autoptr(CsApiReply) r = cs_api_request (&f->api, "PUT", path, f->api.admin, json);
-
-  g_assert_cmpuint (r->status, ==, 200);
-}
-
-static void
 set_up_accounts (Fixture *f)
 {
-  g_autofree char *mastodon = g_strdup_printf ("{\"settings\":{\"base_url\":\"%s\"},"
-                                               "\"secrets\":{\"access_token\":\"" MASTODON_TOKEN "\"}}",
-                                               cs_test_platform_get_url (f->mastodon));
-  g_autofree char *export = g_strdup_printf ("{\"settings\":{\"folder\":\"%s\"},\"secrets\":{}}", f->export_dir);
-
-  set_account (f, "mastodon", mastodon);
-  set_account (f, "export", export);
+  cs_api_set_up_accounts (&f->api, cs_test_platform_get_url (f->mastodon), MASTODON_TOKEN);
 }
 
 static CsApiReply *
@@ -226,34 +194,6 @@ approve (Fixture    *f,
   return id;
 }
 
-static JsonObject *
-get_post (Fixture *f,
-          gint64   id)
-{
-  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id);
-  g_autoptr(CsApiReply) r = cs_api_request (&f->api, "GET", path, f->api.staff, NULL);
-
-  g_assert_cmpuint (r->status, ==, 200);
-  return json_object_ref (json_node_get_object (r->json));
-}
-
-/* The delivery of @post to @platform, as its author sees it. */
-static JsonObject *
-delivery (JsonObject *post,
-          const char *platform)
-{
-  JsonArray *deliveries = json_object_get_array_member (post, "deliveries");
-
-  for (guint i = 0; i < json_array_get_length (deliveries); i++)
-    {
-      JsonObject *d = json_array_get_object_element (deliveries, i);
-
-      if (g_strcmp0 (json_object_get_string_member (d, "platform"), platform) == 0)
-        return d;
-    }
-  return NULL;
-}
-
 /* Waits until the delivery to @platform is in @state; returns the post. */
 static JsonObject *
 wait_for_delivery (Fixture    *f,
@@ -266,8 +206,8 @@ wait_for_delivery (Fixture    *f,
 
   for (;;)
     {
-      g_autoptr(JsonObject) post = get_post (f, id);
-      JsonObject *d = delivery (post, platform);
+      g_autoptr(JsonObject) post = cs_api_get_post (&f->api, f->api.staff, id);
+      JsonObject *d = cs_api_find_delivery (post, platform);
 
       if (d != NULL && g_strcmp0 (json_object_get_string_member (d, "state"), state) == 0)
         return g_steal_pointer (&post);
@@ -302,7 +242,7 @@ count_audit (Fixture    *f,
 static guint
 count_exported (Fixture *f)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->export_dir, 0, NULL);
+  g_autoptr(GDir) dir = g_dir_open (f->api.export_dir, 0, NULL);
   guint n = 0;
   const char *name;
 
@@ -358,7 +298,7 @@ test_publishes_once (Fixture       *f,
   post = wait_for_delivery (f, id, "export", "published", 20);
   /* Every delivery out: the post itself is published. */
   g_assert_cmpstr (json_object_get_string_member (post, "state"), ==, "published");
-  d = delivery (post, "mastodon");
+  d = cs_api_find_delivery (post, "mastodon");
   g_assert_true (g_str_has_prefix (json_object_get_string_member (d, "url"), cs_test_platform_get_url (f->mastodon)));
   g_assert_cmpint (json_object_get_int_member (d, "attempts"), ==, 1);
 
@@ -415,7 +355,7 @@ test_partial_failure (Fixture       *f,
 
   /* Mastodon refuses; the export still goes out, and is not held up. */
   post = wait_for_delivery (f, id, "mastodon", "failed", 20);
-  d = delivery (post, "mastodon");
+  d = cs_api_find_delivery (post, "mastodon");
   g_assert_nonnull (strstr (json_object_get_string_member (d, "message"), "Text character limit of 500 exceeded"));
   /* A refusal is final: no second try on its own. */
   g_assert_cmpint (json_object_get_int_member (d, "attempts"), ==, 1);
@@ -456,8 +396,9 @@ test_retries_with_backoff (Fixture       *f,
   /* Three tries a second or so apart (the test server's policy), then it
    * stops and says so. */
   post = wait_for_delivery (f, id, "mastodon", "failed", 30);
-  g_assert_cmpint (json_object_get_int_member (delivery (post, "mastodon"), "attempts"), ==, 3);
-  g_assert_nonnull (strstr (json_object_get_string_member (delivery (post, "mastodon"), "message"), "tried 3 times"));
+  g_assert_cmpint (json_object_get_int_member (cs_api_find_delivery (post, "mastodon"), "attempts"), ==, 3);
+  g_assert_nonnull (strstr (json_object_get_string_member (cs_api_find_delivery (post, "mastodon"), "message"),
+                            "tried 3 times"));
   g_assert_cmpuint (count_audit (f, "publish-retry", "mastodon"), ==, 2);
   g_assert_cmpuint (count_audit (f, "publish-failed", "mastodon"), ==, 1);
 }
@@ -480,7 +421,7 @@ test_lost_answer_posts_once (Fixture       *f,
   /* Mastodon made the status but the answer was lost; the retry sends the
    * same key, and Mastodon hands back the status it made. */
   post = wait_for_delivery (f, id, "mastodon", "published", 20);
-  g_assert_cmpint (json_object_get_int_member (delivery (post, "mastodon"), "attempts"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (cs_api_find_delivery (post, "mastodon"), "attempts"), ==, 2);
   g_assert_cmpuint (count_statuses (f), ==, 1);
   requests = cs_test_platform_get_requests (f->mastodon);
   g_assert_cmpuint (requests->len, ==, 2);
@@ -522,7 +463,7 @@ test_consent_withdrawn_before_publishing (Fixture       *f,
   g_assert_cmpuint (roster->status, ==, 200);
 
   post = wait_for_delivery (f, id, "mastodon", "failed", 20);
-  message = json_object_get_string_member (delivery (post, "mastodon"), "message");
+  message = json_object_get_string_member (cs_api_find_delivery (post, "mastodon"), "message");
   g_assert_nonnull (strstr (message, "consent"));
   g_assert_nonnull (strstr (message, "Helen Clarke"));
   g_assert_cmpuint (count_statuses (f), ==, 0);
@@ -609,7 +550,7 @@ test_interrupted_attempt_resumes (Fixture       *f,
 
   start_publishing_server (f);
   post = wait_for_delivery (f, id, "mastodon", "published", 20);
-  g_assert_cmpstr (json_object_get_string_member (delivery (post, "mastodon"), "url"), ==,
+  g_assert_cmpstr (json_object_get_string_member (cs_api_find_delivery (post, "mastodon"), "url"), ==,
                    "https://example.invalid/@larkfield/10900");
   g_assert_cmpuint (count_statuses (f), ==, 1);
   g_assert_cmpuint (count_audit (f, "publish-interrupted", "mastodon"), ==, 1);

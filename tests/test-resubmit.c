@@ -22,7 +22,7 @@
 #include "cs-preferences-window.h"
 #include "cs-queue-client.h"
 #include "cs-secret-token-store.h"
-#include "cs-test-server.h"
+#include "cs-test-queue-ui.h"
 #include "cs-test-ui.h"
 
 #define WAIT_MS 60000
@@ -36,15 +36,8 @@
 static CsApplication *app;
 static char *home;
 
-typedef struct
-{
-  char          *dir;
-  CsQueueStore  *store;
-  CsTestServer  *server;
-  char          *base_url;
-  CsQueueClient *staff;
-  CsQueueClient *head;
-} Queue;
+/* Sam and Hana at Larkfield, with clients for each. */
+typedef CsQueueUiFixture Queue;
 
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
@@ -74,40 +67,22 @@ static void
 queue_start (Queue *q)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *database = NULL;
-  g_autofree char *staff = NULL;
-  g_autofree char *head = NULL;
+  g_autofree char *base_url = NULL;
 
-  q->dir = g_dir_make_tmp ("resubmit-queue-XXXXXX", &error);
-  g_assert_no_error (error);
-  database = g_build_filename (q->dir, "queue.db", NULL);
-  q->store = cs_queue_store_open_sqlite (database, &error);
-  g_assert_no_error (error);
-  g_assert_true (cs_queue_store_add_school (q->store, "larkfield", "Larkfield Primary", &error));
-  staff = cs_queue_store_add_user (q->store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
-  head = cs_queue_store_add_user (q->store, "larkfield", "hana", CS_USER_HEAD, NULL, &error);
+  cs_api_fixture_open (&q->api);
+  q->api.staff = cs_queue_store_add_user (q->api.store, "larkfield", "sam", CS_USER_STAFF, NULL, &error);
+  q->api.head = cs_queue_store_add_user (q->api.store, "larkfield", "hana", CS_USER_HEAD, NULL, &error);
   g_assert_no_error (error);
 
-  q->server = cs_test_server_start (q->store, 0, 8 * 1024 * 1024, 100000);
-  q->base_url = g_strdup_printf ("http://127.0.0.1:%u", cs_test_server_get_port (q->server));
-  q->staff = cs_queue_client_new (q->base_url, staff);
-  q->head = cs_queue_client_new (q->base_url, head);
+  q->api.max_body = 8 * 1024 * 1024;
+  q->api.rate = 100000;
+  cs_api_start_server (&q->api);
+  cs_queue_ui_connect (q);
 
   /* The app signs in with what the keyring holds for the server. */
-  keep_token (q->base_url, staff);
-  g_settings_set_string (cs_application_get_settings (app), "queue-server", q->base_url);
-}
-
-static void
-queue_stop (Queue *q)
-{
-  g_clear_object (&q->staff);
-  g_clear_object (&q->head);
-  cs_test_server_stop (q->server);
-  g_clear_object (&q->store);
-  cs_test_remove_tree (q->dir);
-  g_free (q->dir);
-  g_free (q->base_url);
+  base_url = g_strdup_printf ("http://127.0.0.1:%u", q->api.port);
+  keep_token (base_url, q->api.staff);
+  g_settings_set_string (cs_application_get_settings (app), "queue-server", base_url);
 }
 
 /* The head's list of every post, oldest first as the queue gives it. */
@@ -327,7 +302,7 @@ test_edit_and_send_again (void)
   gtk_window_destroy (GTK_WINDOW (second));
   gtk_window_destroy (GTK_WINDOW (first));
   cs_test_spin (50);
-  queue_stop (&q);
+  cs_queue_ui_fixture_teardown (&q, NULL);
 }
 
 /* A plain grey JPEG, as the queue's redacted copies are. */
@@ -412,21 +387,21 @@ test_photos_come_back (void)
   queue_start (&q);
 
   /* The same roster on both sides: Poppy may be shown in photos. */
-  roster_path = g_build_filename (q.dir, "roster.csv", NULL);
+  roster_path = g_build_filename (q.api.dir, "roster.csv", NULL);
   roster = g_bytes_new_static (ROSTER_CSV, strlen (ROSTER_CSV));
   g_assert_true (g_file_set_contents (roster_path, ROSTER_CSV, -1, &error));
-  g_assert_true (cs_queue_store_set_roster (q.store, "larkfield", roster, 0, &error));
+  g_assert_true (cs_queue_store_set_roster (q.api.store, "larkfield", roster, 0, &error));
   g_assert_no_error (error);
   g_settings_set_string (cs_application_get_settings (app), "roster-file", roster_path);
 
   /* The first post goes through an outbox, with a photo, its alt text
    * and a pupil tagged on a face left clear. */
-  outbox_dir = g_build_filename (q.dir, "outbox", NULL);
+  outbox_dir = g_build_filename (q.api.dir, "outbox", NULL);
   outbox = cs_outbox_new (outbox_dir, q.staff);
   g_signal_connect (outbox, "sent", G_CALLBACK (outbox_sent_cb), &sent);
   g_signal_connect (outbox, "refused", G_CALLBACK (outbox_refused_cb), NULL);
   g_signal_connect (outbox, "waiting", G_CALLBACK (outbox_waiting_cb), NULL);
-  jpeg = write_grey_jpeg (q.dir);
+  jpeg = write_grey_jpeg (q.api.dir);
   photo.file = jpeg;
   photo.alt = (char *) "Year 5 on the steps of the museum";
   photo.tags_json = (char *) "[{\"pupil\":\"P001\",\"x\":100,\"y\":60,\"w\":40,\"h\":40}]";
@@ -500,7 +475,7 @@ test_photos_come_back (void)
   cs_test_spin (50);
   g_settings_reset (cs_application_get_settings (app), "roster-file");
   g_clear_object (&outbox);
-  queue_stop (&q);
+  cs_queue_ui_fixture_teardown (&q, NULL);
 }
 
 /* Not signed in */

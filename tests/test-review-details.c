@@ -17,52 +17,16 @@
 
 #include "cs-review-window-private.h"
 #include "cs-tagged-photo.h"
-#include "cs-test-queue-api.h"
+#include "cs-test-queue-ui.h"
 #include "cs-test-ui.h"
 
 #define WAIT_MS 45000
 
 static const char spelling_text[] = "Year 3 had a wonderfull trip to the castle today.";
 
-typedef struct
-{
-  CsApiFixture   api;
-  CsQueueClient *head;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *base_url = NULL;
-
-  cs_api_fixture_setup (&f->api, data);
-  base_url = g_strdup_printf ("http://127.0.0.1:%u/", f->api.port);
-  f->head = cs_queue_client_new (base_url, f->api.head);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->head);
-  cs_test_spin (50);
-  cs_api_fixture_teardown (&f->api, data);
-}
+typedef CsQueueUiFixture Fixture;
 
 /* Steps */
-
-static gint64
-submit (Fixture    *f,
-        const char *text,
-        const char *platforms)
-{
-  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":%s}", text, platforms);
-  g_autoptr(CsApiReply) r = cs_api_request (&f->api, "POST", "/posts", f->api.staff, json);
-
-  g_assert_cmpuint (r->status, ==, 201);
-  return json_object_get_int_member (json_node_get_object (r->json), "id");
-}
 
 /* The default policy, with the length rule a warning rather than an error:
  * a school that lets the head decide whether a long post may go out. */
@@ -89,90 +53,12 @@ allow_long_posts (Fixture *f)
 
 /* Widgets */
 
-static GtkLabel *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
-{
-  return find_label (widget, text) != NULL;
-}
-
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer data)
-{
-  LabelWait *wait = data;
-
-  return has_label (wait->widget, wait->text);
-}
-
-static void
-wait_for_label (GtkWidget  *widget,
-                const char *text)
-{
-  LabelWait wait = { widget, text };
-  g_autofree char *what = g_strdup_printf ("“%s” to be shown", text);
-
-  cs_test_wait_for (label_shown, &wait, WAIT_MS, what);
-}
-
-static gboolean
-review_settled (gpointer data)
-{
-  CsReviewWindow *review = data;
-
-  return review->posts != NULL && !cs_review_window_is_busy (review);
-}
-
 static gboolean
 details_fetched (gpointer data)
 {
   CsReviewWindow *review = data;
 
   return review->review != NULL;
-}
-
-static CsReviewWindow *
-open_review (Fixture *f)
-{
-  CsReviewWindow *review = g_object_ref (cs_review_window_new (NULL, f->head));
-
-  gtk_window_set_default_size (GTK_WINDOW (review), 960, 760);
-  gtk_window_present (GTK_WINDOW (review));
-  cs_test_wait_for (review_settled, review, WAIT_MS, "the review window to list the posts");
-  /* Time for the event stream to connect, so that no change is missed. */
-  cs_test_spin (500);
-  return review;
-}
-
-static void
-close_window (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  /* Requests cancelled in dispose let go of the window on their way out. */
-  cs_test_spin (200);
-  g_assert_finalize_object (window);
 }
 
 /* Scrolls the detail view so that @widget is at its top, for a screenshot. */
@@ -204,8 +90,8 @@ test_preview_findings_history (Fixture       *f,
   g_autofree char *facebook = NULL;
   GtkLabel *counter;
 
-  submit (f, spelling_text, "[\"x\",\"mastodon\",\"bluesky\",\"facebook\"]");
-  review = open_review (f);
+  cs_api_submit_to (&f->api, spelling_text, "[\"x\",\"mastodon\",\"bluesky\",\"facebook\"]");
+  review = cs_queue_ui_open_review (f, 960, 760);
   cs_test_wait_for (details_fetched, review, WAIT_MS, "the post's details");
 
   counter = cs_post_preview_get_counter (review->preview, CS_PLATFORM_X);
@@ -221,21 +107,21 @@ test_preview_findings_history (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_text (cs_post_preview_get_counter (review->preview, CS_PLATFORM_FACEBOOK)), ==,
                    facebook);
   /* Each card names the school the post goes out as. */
-  wait_for_label (GTK_WIDGET (review->preview), "@larkfield");
-  g_assert_true (has_label (GTK_WIDGET (review->preview), "Larkfield"));
-  g_assert_true (has_label (GTK_WIDGET (review->preview), spelling_text));
+  cs_test_wait_for_label (GTK_WIDGET (review->preview), "@larkfield", WAIT_MS);
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->preview), "Larkfield"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->preview), spelling_text));
 
   /* The queue's spelling check, and who sent the post. */
-  g_assert_true (has_label (GTK_WIDGET (review->details), "wonderfull"));
-  g_assert_true (has_label (GTK_WIDGET (review->details), "Submitted by sam"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->details), "wonderfull"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->details), "Submitted by sam"));
   /* No photos: no photos to show and no pupils to list. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (review->photos_group)));
-  g_assert_false (has_label (GTK_WIDGET (review->details), "Photo consent"));
+  g_assert_false (cs_test_has_label (GTK_WIDGET (review->details), "Photo consent"));
 
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-details"));
   scroll_to (review, GTK_WIDGET (review->details));
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-details-findings"));
-  close_window (review);
+  cs_test_close_window (review);
 }
 
 /* Too long for X but not for Mastodon: the X card says so in red, with the
@@ -250,8 +136,8 @@ test_too_long_for_x (Fixture       *f,
   GtkLabel *x, *mastodon;
 
   allow_long_posts (f);
-  submit (f, text, "[\"x\",\"mastodon\"]");
-  review = open_review (f);
+  cs_api_submit_to (&f->api, text, "[\"x\",\"mastodon\"]");
+  review = cs_queue_ui_open_review (f, 960, 760);
   cs_test_wait_for (details_fetched, review, WAIT_MS, "the post's details");
 
   x = cs_post_preview_get_counter (review->preview, CS_PLATFORM_X);
@@ -262,10 +148,10 @@ test_too_long_for_x (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_text (mastodon), ==, "343 of 500 characters");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (mastodon), "error"));
   /* The queue's own length check agrees, as a warning for this school. */
-  g_assert_true (has_label (GTK_WIDGET (review->details), "343 characters long as X counts them"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->details), "343 characters long as X counts them"));
 
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-details-too-long"));
-  close_window (review);
+  cs_test_close_window (review);
 }
 
 static gboolean
@@ -299,7 +185,7 @@ test_photo_tags_and_consent (Fixture       *f,
                                    "[{\"pupil\":\"P001\",\"x\":120,\"y\":50,\"w\":80,\"h\":100}]");
   g_assert_cmpuint (submitted->status, ==, 201);
 
-  review = open_review (f);
+  review = cs_queue_ui_open_review (f, 960, 760);
   cs_test_wait_for (photo_shown, review, WAIT_MS, "the photo to be fetched");
   cs_test_wait_for (details_fetched, review, WAIT_MS, "the post's details");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (review->photos_group)));
@@ -307,15 +193,15 @@ test_photo_tags_and_consent (Fixture       *f,
   photo = g_ptr_array_index (review->tagged_photos, 0);
   g_assert_cmpuint (cs_tagged_photo_get_n_tags (photo), ==, 1);
   /* The name is drawn on the photo, under the outline of her face. */
-  name = find_label (GTK_WIDGET (photo), "Poppy Whitlow");
+  name = cs_test_find_label (GTK_WIDGET (photo), "Poppy Whitlow");
   g_assert_nonnull (name);
   g_assert_true (gtk_widget_get_parent (GTK_WIDGET (name)) == GTK_WIDGET (photo));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (name), "cs-tag-refused"));
-  g_assert_true (has_label (GTK_WIDGET (review->details), "Poppy Whitlow"));
-  g_assert_true (has_label (GTK_WIDGET (review->details), "Photo consent: yes"));
-  g_assert_true (has_label (GTK_WIDGET (review->details), "In photo 1"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->details), "Poppy Whitlow"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->details), "Photo consent: yes"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->details), "In photo 1"));
   /* The preview cards have the photo too. */
-  g_assert_true (has_label (GTK_WIDGET (review->photos_box), "Photo 1: Children planting bulbs"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->photos_box), "Photo 1: Children planting bulbs"));
   scroll_to (review, GTK_WIDGET (review->photos_group));
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-details-photo"));
 
@@ -325,16 +211,17 @@ test_photo_tags_and_consent (Fixture       *f,
                            "P001,Poppy,Whitlow,Year 2,pupil,no,no\n");
   g_assert_cmpuint (roster->status, ==, 200);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review.refresh", NULL));
-  wait_for_label (GTK_WIDGET (review->details), "Consent withdrawn — do not approve");
-  g_assert_false (has_label (GTK_WIDGET (review->details), "Photo consent: yes"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_label (GTK_WIDGET (review->details), "Consent withdrawn")),
+  cs_test_wait_for_label (GTK_WIDGET (review->details), "Consent withdrawn — do not approve", WAIT_MS);
+  g_assert_false (cs_test_has_label (GTK_WIDGET (review->details), "Photo consent: yes"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cs_test_find_label (GTK_WIDGET (review->details),
+                                                                          "Consent withdrawn")),
                                            "error"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (name), "cs-tag-refused"));
   scroll_to (review, GTK_WIDGET (review->photos_group));
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-details-consent-withdrawn"));
   scroll_to (review, GTK_WIDGET (review->details));
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-details-consent-withdrawn-list"));
-  close_window (review);
+  cs_test_close_window (review);
 }
 
 static gboolean
@@ -363,7 +250,7 @@ static void
 test_notification (Fixture       *f,
                    gconstpointer  data)
 {
-  CsReviewWindow *review = open_review (f);
+  CsReviewWindow *review = cs_queue_ui_open_review (f, 960, 760);
   GtkWidget *other = gtk_window_new ();
 
   /* The head is in another window. */
@@ -373,12 +260,12 @@ test_notification (Fixture       *f,
     {
       g_test_skip ("the display gives the review window the focus and keeps it");
       gtk_window_destroy (GTK_WINDOW (other));
-      close_window (review);
+      cs_test_close_window (review);
       return;
     }
   g_assert_cmpuint (review->n_notifications_sent, ==, 0);
 
-  submit (f, "Reception have been planting sunflowers in the school garden.", "[\"mastodon\"]");
+  cs_api_submit_to (&f->api, "Reception have been planting sunflowers in the school garden.", "[\"mastodon\"]");
   cs_test_wait_for (one_pending, review, WAIT_MS, "the new post to be listed");
   g_assert_cmpuint (review->n_notifications_sent, ==, 1);
   g_assert_true (review->notification_shown);
@@ -386,7 +273,7 @@ test_notification (Fixture       *f,
   g_assert_cmpstr (review->notification_body, ==,
                    "From sam: Reception have been planting sunflowers in the school garden.");
 
-  submit (f, "Year 6 visited the science museum and built their own rockets.", "[\"mastodon\"]");
+  cs_api_submit_to (&f->api, "Year 6 visited the science museum and built their own rockets.", "[\"mastodon\"]");
   cs_test_wait_for (two_pending, review, WAIT_MS, "the second post to be listed");
   g_assert_cmpuint (review->n_notifications_sent, ==, 2);
   g_assert_cmpstr (review->notification_title, ==, "2 posts waiting for approval");
@@ -407,7 +294,7 @@ test_notification (Fixture       *f,
   g_assert_cmpuint (g_hash_table_size (review->unseen), ==, 0);
   g_assert_cmpuint (review->n_notifications_sent, ==, 2);
 
-  close_window (review);
+  cs_test_close_window (review);
 }
 
 int
@@ -427,14 +314,15 @@ main (int   argc,
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
-  g_test_add ("/ui/review-details/preview-findings-history", Fixture, NULL, fixture_setup,
-              test_preview_findings_history, fixture_teardown);
-  g_test_add ("/ui/review-details/too-long-for-x", Fixture, NULL, fixture_setup, test_too_long_for_x,
-              fixture_teardown);
-  g_test_add ("/ui/review-details/photo-tags-and-consent", Fixture, NULL, fixture_setup,
-              test_photo_tags_and_consent, fixture_teardown);
-  g_test_add ("/ui/review-details/notification", Fixture, NULL, fixture_setup, test_notification,
-              fixture_teardown);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, cs_queue_ui_fixture_setup, func, cs_queue_ui_fixture_teardown)
+
+  ADD ("/ui/review-details/preview-findings-history", test_preview_findings_history);
+  ADD ("/ui/review-details/too-long-for-x", test_too_long_for_x);
+  ADD ("/ui/review-details/photo-tags-and-consent", test_photo_tags_and_consent);
+  ADD ("/ui/review-details/notification", test_notification);
+
+#undef ADD
 
   return g_test_run ();
 }

@@ -14,25 +14,19 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "cs-my-posts-window.h"
 #include "cs-review-window-private.h"
 #include "cs-test-platform.h"
-#include "cs-test-queue-api.h"
+#include "cs-test-queue-ui.h"
 #include "cs-test-ui.h"
 
 #define WAIT_MS 45000
 
 typedef struct
 {
-  CsApiFixture    api;
-  CsTestPlatform *mastodon;
-  char           *key_path;
-  char           *export_dir;
-  CsQueueClient  *head;
-  CsQueueClient  *staff;
-  guint           next_status;
+  CsQueueUiFixture queue;
+  CsTestPlatform  *mastodon;
+  guint            next_status;
 } Fixture;
 
 /* The stand-in Mastodon: every status is accepted. */
@@ -52,129 +46,30 @@ statuses_cb (CsTestPlatform      *platform,
 }
 
 static void
-set_account (Fixture    *f,
-             const char *platform,
-             const char *json)
-{
-  g_autofree char *path = g_strdup_printf ("/accounts/%s", platform);
-  g_autoptr(CsApiReply) r = cs_api_request (&f->api, "PUT", path, f->api.admin, json);
-
-  g_assert_cmpuint (r->status, ==, 200);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *base_url = NULL;
-  g_autofree char *mastodon = NULL;
-  g_autofree char *export = NULL;
-
-  cs_api_fixture_setup (&f->api, data);
-  /* The plain server the API fixture starts makes way for one that publishes. */
-  cs_test_server_stop (f->api.server);
-
-  f->mastodon = cs_test_platform_new (f->api.dir);
+  cs_api_fixture_setup (&f->queue.api, data);
+  f->mastodon = cs_test_platform_new (f->queue.api.dir);
   cs_test_platform_handle (f->mastodon, "/api/v1/statuses", statuses_cb, f);
   cs_test_platform_start (f->mastodon);
-  f->key_path = g_build_filename (f->api.dir, "accounts.key", NULL);
-  f->export_dir = g_build_filename (f->api.dir, "website", NULL);
-  g_assert_cmpint (g_mkdir (f->export_dir, 0755), ==, 0);
-  f->api.server = cs_test_server_start_publishing (f->api.store, 0, f->key_path,
-                                                   cs_test_platform_get_certificate (f->mastodon));
-  f->api.port = cs_test_server_get_port (f->api.server);
-
-  mastodon = g_strdup_printf ("{\"settings\":{\"base_url\":\"%s\"},\"secrets\":{\"access_token\":\"t0k3n\"}}",
-                              cs_test_platform_get_url (f->mastodon));
-  export = g_strdup_printf ("{\"settings\":{\"folder\":\"%s\"},\"secrets\":{}}", f->export_dir);
-  set_account (f, "mastodon", mastodon);
-  set_account (f, "export", export);
-
-  base_url = g_strdup_printf ("http://127.0.0.1:%u/", f->api.port);
-  f->head = cs_queue_client_new (base_url, f->api.head);
-  f->staff = cs_queue_client_new (base_url, f->api.staff);
+  cs_api_switch_to_publishing (&f->queue.api, cs_test_platform_get_certificate (f->mastodon));
+  cs_api_set_up_accounts (&f->queue.api, cs_test_platform_get_url (f->mastodon), "t0k3n");
+  cs_queue_ui_connect (&f->queue);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_clear_object (&f->head);
-  g_clear_object (&f->staff);
+  g_clear_object (&f->queue.head);
+  g_clear_object (&f->queue.staff);
   cs_test_spin (50);
   cs_test_platform_free (f->mastodon);
-  g_free (f->key_path);
-  g_free (f->export_dir);
-  cs_api_fixture_teardown (&f->api, data);
-}
-
-/* Steps */
-
-static gint64
-submit (Fixture    *f,
-        const char *text,
-        const char *platforms)
-{
-  g_autofree char *json = g_strdup_printf ("{\"text\":\"%s\",\"platforms\":%s}", text, platforms);
-  g_autoptr(CsApiReply) r = cs_api_request (&f->api, "POST", "/posts", f->api.staff, json);
-
-  g_assert_cmpuint (r->status, ==, 201);
-  return json_object_get_int_member (json_node_get_object (r->json), "id");
-}
-
-/* The post as the queue has it now. */
-static JsonObject *
-get_post (Fixture *f,
-          gint64   id)
-{
-  g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT, id);
-  g_autoptr(CsApiReply) r = cs_api_request (&f->api, "GET", path, f->api.head, NULL);
-
-  g_assert_cmpuint (r->status, ==, 200);
-  return json_object_ref (json_node_get_object (r->json));
-}
-
-static JsonObject *
-find_delivery (JsonObject *post,
-               const char *platform)
-{
-  JsonArray *deliveries = json_object_get_array_member (post, "deliveries");
-
-  for (guint i = 0; i < json_array_get_length (deliveries); i++)
-    {
-      JsonObject *delivery = json_array_get_object_element (deliveries, i);
-
-      if (g_strcmp0 (json_object_get_string_member (delivery, "platform"), platform) == 0)
-        return delivery;
-    }
-  return NULL;
+  cs_api_fixture_teardown (&f->queue.api, data);
 }
 
 /* Widgets */
-
-static GtkLabel *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
-{
-  return find_label (widget, text) != NULL;
-}
 
 static GtkWidget *
 find_button (GtkWidget  *widget,
@@ -237,57 +132,6 @@ find_link (GtkWidget  *widget,
   return NULL;
 }
 
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer data)
-{
-  LabelWait *wait = data;
-
-  return has_label (wait->widget, wait->text);
-}
-
-static gboolean
-label_gone (gpointer data)
-{
-  return !label_shown (data);
-}
-
-static void
-wait_for_label (GtkWidget  *widget,
-                const char *text)
-{
-  LabelWait wait = { widget, text };
-  g_autofree char *what = g_strdup_printf ("“%s” to be shown", text);
-
-  cs_test_wait_for (label_shown, &wait, WAIT_MS, what);
-}
-
-static gboolean
-review_settled (gpointer data)
-{
-  CsReviewWindow *review = data;
-
-  return review->posts != NULL && !cs_review_window_is_busy (review);
-}
-
-static CsReviewWindow *
-open_review (Fixture *f)
-{
-  CsReviewWindow *review = g_object_ref (cs_review_window_new (NULL, f->head));
-
-  gtk_window_set_default_size (GTK_WINDOW (review), 960, 680);
-  gtk_window_present (GTK_WINDOW (review));
-  cs_test_wait_for (review_settled, review, WAIT_MS, "the review window to list the posts");
-  /* Time for the event stream to connect, so that no change is missed. */
-  cs_test_spin (500);
-  return review;
-}
-
 static gboolean
 my_posts_settled (gpointer data)
 {
@@ -307,15 +151,6 @@ open_my_posts (Fixture       *f,
   cs_test_wait_for (my_posts_settled, window, WAIT_MS, "the author's posts to be listed");
   cs_test_spin (500);
   return window;
-}
-
-static void
-close_window (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  /* Requests cancelled in dispose let go of the window on their way out. */
-  cs_test_spin (200);
-  g_assert_finalize_object (window);
 }
 
 static void
@@ -368,8 +203,8 @@ test_schedule (Fixture       *f,
                gconstpointer  data)
 {
   static const char text[] = "Year 4 are performing their class assembly for parents on Friday.";
-  gint64 id = submit (f, text, "[\"mastodon\"]");
-  CsReviewWindow *review = open_review (f);
+  gint64 id = cs_api_submit_to (&f->queue.api, text, "[\"mastodon\"]");
+  CsReviewWindow *review = cs_queue_ui_open_review (&f->queue, 960, 680);
   CsMyPostsWindow *mine;
   GtkWidget *approve = find_button (GTK_WIDGET (review), "_Approve");
   g_autoptr(GDateTime) past = days_ahead_at (-1, 9, 0);
@@ -380,7 +215,7 @@ test_schedule (Fixture       *f,
   JsonArray *deliveries;
 
   g_assert_cmpuint (cs_review_window_get_n_posts (review), ==, 1);
-  g_assert_true (has_label (GTK_WIDGET (review), text));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review), text));
   /* Publish now is the first choice; the time picker waits until asked for. */
   g_assert_true (gtk_check_button_get_active (review->now_check));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (review->schedule_button)));
@@ -409,13 +244,13 @@ test_schedule (Fixture       *f,
 
   gtk_widget_activate (approve);
   cs_test_wait_for (review_has_no_pending, review, WAIT_MS, "the approved post to leave the waiting list");
-  g_assert_true (has_label (GTK_WIDGET (review->scheduled_box), scheduled));
-  g_assert_true (has_label (GTK_WIDGET (review->scheduled_box), text));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->scheduled_box), scheduled));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->scheduled_box), text));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review->scheduled_stack), ==, "list");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review->published_stack), ==, "empty");
 
   /* The queue holds the time picked, to the second, for each platform. */
-  post = get_post (f, id);
+  post = cs_api_get_post (&f->queue.api, f->queue.api.head, id);
   g_assert_cmpstr (json_object_get_string_member (post, "state"), ==, "approved");
   deliveries = json_object_get_array_member (post, "deliveries");
   g_assert_cmpuint (json_array_get_length (deliveries), ==, 2);  /* Mastodon and the export folder */
@@ -435,13 +270,13 @@ test_schedule (Fixture       *f,
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-published-empty"));
 
   /* The author sees the same time. */
-  mine = open_my_posts (f, f->staff);
+  mine = open_my_posts (f, f->queue.staff);
   g_assert_cmpuint (cs_my_posts_window_get_n_posts (mine), ==, 1);
-  g_assert_true (has_label (GTK_WIDGET (mine), scheduled));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (mine), scheduled));
   g_free (cs_test_screenshot (GTK_WIDGET (mine), "my-posts-scheduled"));
 
-  close_window (mine);
-  close_window (review);
+  cs_test_close_window (mine);
+  cs_test_close_window (review);
 }
 
 /* A time the queue refuses (more than a year ahead) leaves the post
@@ -450,24 +285,25 @@ static void
 test_schedule_refused (Fixture       *f,
                        gconstpointer  data)
 {
-  gint64 id = submit (f, "Our harvest festival collection raised food for the local food bank.", "[\"mastodon\"]");
-  CsReviewWindow *review = open_review (f);
+  gint64 id = cs_api_submit_to (&f->queue.api, "Our harvest festival collection raised food for the local food bank.",
+                                "[\"mastodon\"]");
+  CsReviewWindow *review = cs_queue_ui_open_review (&f->queue, 960, 680);
   g_autoptr(GDateTime) too_late = days_ahead_at (400, 10, 0);
   g_autoptr(JsonObject) post = NULL;
 
   pick_time (review, too_late);
   g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (review), "_Approve")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review.approve", NULL));
-  wait_for_label (GTK_WIDGET (review), "up to a year ahead");
-  cs_test_wait_for (review_settled, review, WAIT_MS, "the refusal");
+  cs_test_wait_for_label (GTK_WIDGET (review), "up to a year ahead", WAIT_MS);
+  cs_test_wait_for (cs_queue_ui_review_settled, review, WAIT_MS, "the refusal");
   g_assert_cmpuint (cs_review_window_get_n_posts (review), ==, 1);
   /* The head's choice stays, to be changed rather than made again. */
   g_assert_true (gtk_check_button_get_active (review->schedule_check));
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-schedule-refused"));
 
-  post = get_post (f, id);
+  post = cs_api_get_post (&f->queue.api, f->queue.api.head, id);
   g_assert_cmpstr (json_object_get_string_member (post, "state"), ==, "pending");
-  close_window (review);
+  cs_test_close_window (review);
 }
 
 typedef struct
@@ -482,7 +318,7 @@ static gboolean
 audit_has (gpointer data)
 {
   AuditWait *wait = data;
-  g_autoptr(CsApiReply) r = cs_api_request (&wait->f->api, "GET", "/audit", wait->f->api.head, NULL);
+  g_autoptr(CsApiReply) r = cs_api_request (&wait->f->queue.api, "GET", "/audit", wait->f->queue.api.head, NULL);
   JsonArray *entries = json_object_get_array_member (json_node_get_object (r->json), "entries");
 
   for (guint i = 0; i < json_array_get_length (entries); i++)
@@ -528,8 +364,8 @@ test_publish_now_and_retry (Fixture       *f,
                             gconstpointer  data)
 {
   static const char text[] = "Well done to our netball team, who won the county tournament today!";
-  gint64 id = submit (f, text, "[\"x\",\"mastodon\"]");
-  CsReviewWindow *review = open_review (f);
+  gint64 id = cs_api_submit_to (&f->queue.api, text, "[\"x\",\"mastodon\"]");
+  CsReviewWindow *review = cs_queue_ui_open_review (&f->queue, 960, 680);
   CsMyPostsWindow *mine;
   RetryWait retry_wait = { NULL, "x" };
   AuditWait audit_wait = { f, id, "publish-retry-requested", "x" };
@@ -544,46 +380,48 @@ test_publish_now_and_retry (Fixture       *f,
   retry_wait.window = GTK_WIDGET (review->scheduled_box);
   cs_test_wait_for (retry_shown, &retry_wait, WAIT_MS, "X to fail with a Try Again button");
   cs_test_wait_for (published_links_shown, review->scheduled_box, WAIT_MS, "Mastodon and the export folder to publish");
-  g_assert_true (has_label (GTK_WIDGET (review->scheduled_box), "Failed: The school has no X account set up"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->scheduled_box),
+                                    "Failed: The school has no X account set up"));
   g_assert_null (find_retry_button (GTK_WIDGET (review->scheduled_box), "mastodon"));
   g_assert_null (find_retry_button (GTK_WIDGET (review->scheduled_box), "export"));
   /* The links are the ones the platforms gave. */
-  post = get_post (f, id);
+  post = cs_api_get_post (&f->queue.api, f->queue.api.head, id);
   link = find_link (GTK_WIDGET (review->scheduled_box), cs_test_platform_get_url (f->mastodon));
   g_assert_nonnull (link);
   g_assert_cmpstr (gtk_link_button_get_uri (link), ==,
-                   json_object_get_string_member (find_delivery (post, "mastodon"), "url"));
+                   json_object_get_string_member (cs_api_find_delivery (post, "mastodon"), "url"));
   g_assert_cmpstr (gtk_link_button_get_uri (find_link (GTK_WIDGET (review->scheduled_box), "file://")), ==,
-                   json_object_get_string_member (find_delivery (post, "export"), "url"));
+                   json_object_get_string_member (cs_api_find_delivery (post, "export"), "url"));
   /* The page with a failure asks for attention from the other pages. */
   g_assert_true (adw_view_stack_page_get_needs_attention (review->scheduled_page));
   adw_view_stack_set_visible_child_name (review->view_stack, "scheduled");
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-failed"));
 
   /* The author sees each platform's outcome, without a button that is the head's. */
-  mine = open_my_posts (f, f->staff);
-  g_assert_true (has_label (GTK_WIDGET (mine), "Failed on X"));
-  g_assert_true (has_label (GTK_WIDGET (mine), "Failed: The school has no X account set up"));
+  mine = open_my_posts (f, f->queue.staff);
+  g_assert_true (cs_test_has_label (GTK_WIDGET (mine), "Failed on X"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (mine), "Failed: The school has no X account set up"));
   g_assert_nonnull (find_link (GTK_WIDGET (mine), cs_test_platform_get_url (f->mastodon)));
   g_assert_null (find_retry_button (GTK_WIDGET (mine), "x"));
   g_free (cs_test_screenshot (GTK_WIDGET (mine), "my-posts-failed"));
-  close_window (mine);
+  cs_test_close_window (mine);
 
   retry = find_retry_button (GTK_WIDGET (review->scheduled_box), "x");
   g_assert_true (gtk_widget_is_sensitive (retry));
   gtk_widget_activate (retry);
   cs_test_wait_for (audit_has, &audit_wait, WAIT_MS, "the queue to record the retry");
   g_clear_pointer (&post, json_object_unref);
-  post = get_post (f, id);
+  post = cs_api_get_post (&f->queue.api, f->queue.api.head, id);
   /* Only X was asked for again; the others stay published. */
-  g_assert_cmpstr (json_object_get_string_member (find_delivery (post, "mastodon"), "state"), ==, "published");
-  g_assert_cmpstr (json_object_get_string_member (find_delivery (post, "export"), "state"), ==, "published");
+  g_assert_cmpstr (json_object_get_string_member (cs_api_find_delivery (post, "mastodon"), "state"), ==, "published");
+  g_assert_cmpstr (json_object_get_string_member (cs_api_find_delivery (post, "export"), "state"), ==, "published");
 
   /* Still no X account: it fails again, and says so again. */
   cs_test_wait_for (retry_shown, &retry_wait, WAIT_MS, "X to fail again after the retry");
-  g_assert_true (has_label (GTK_WIDGET (review->scheduled_box), "Failed: The school has no X account set up"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->scheduled_box),
+                                    "Failed: The school has no X account set up"));
 
-  close_window (review);
+  cs_test_close_window (review);
 }
 
 static gboolean
@@ -603,19 +441,18 @@ test_author_sees_each_state (Fixture       *f,
   static const char waiting_text[] = "Reception have been planting sunflowers in the school garden.";
   static const char rejected_text[] = "Congratulations to Year 6 on their brilliant SATs results.";
   static const char published_text[] = "Our library has lots of new books, chosen by the school council.";
-  gint64 waiting = submit (f, waiting_text, "[\"mastodon\"]");
-  gint64 rejected = submit (f, rejected_text, "[\"mastodon\"]");
-  gint64 published = submit (f, published_text, "[\"mastodon\"]");
+  gint64 waiting = cs_api_submit_to (&f->queue.api, waiting_text, "[\"mastodon\"]");
+  gint64 rejected = cs_api_submit_to (&f->queue.api, rejected_text, "[\"mastodon\"]");
+  gint64 published = cs_api_submit_to (&f->queue.api, published_text, "[\"mastodon\"]");
   CsReviewWindow *review;
   CsMyPostsWindow *mine;
   CsMyPostsWindow *empty;
   CsQueueClient *other_staff;
-  g_autofree char *base_url = g_strdup_printf ("http://127.0.0.1:%u/", f->api.port);
-  LabelWait waiting_gone;
+  CsTestLabelWait waiting_gone;
 
   {
     g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/reject", rejected);
-    g_autoptr(CsApiReply) r = cs_api_request (&f->api, "POST", path, f->api.head,
+    g_autoptr(CsApiReply) r = cs_api_request (&f->queue.api, "POST", path, f->queue.api.head,
                                               "{\"comment\":\"Please leave out the results until the school has "
                                               "shared them with parents.\"}");
 
@@ -623,51 +460,51 @@ test_author_sees_each_state (Fixture       *f,
   }
 
   /* The head approves one in the window; it is published everywhere. */
-  review = open_review (f);
+  review = cs_queue_ui_open_review (&f->queue, 960, 680);
   g_assert_cmpuint (cs_review_window_get_n_posts (review), ==, 2);
   g_assert_true (cs_review_window_select_post (review, published));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review.approve", NULL));
   cs_test_wait_for (published_page_has_post, review, WAIT_MS, "the post to be published everywhere");
-  g_assert_true (has_label (GTK_WIDGET (review->published_box), published_text));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->published_box), published_text));
   g_assert_nonnull (find_link (GTK_WIDGET (review->published_box), cs_test_platform_get_url (f->mastodon)));
   g_assert_nonnull (find_link (GTK_WIDGET (review->published_box), "file://"));
-  g_assert_true (has_label (GTK_WIDGET (review->published_box), "published today at"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (review->published_box), "published today at"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review->scheduled_stack), ==, "empty");
   adw_view_stack_set_visible_child_name (review->view_stack, "published");
   g_free (cs_test_screenshot (GTK_WIDGET (review), "review-published"));
-  close_window (review);
+  cs_test_close_window (review);
 
-  mine = open_my_posts (f, f->staff);
+  mine = open_my_posts (f, f->queue.staff);
   g_assert_cmpuint (cs_my_posts_window_get_n_posts (mine), ==, 3);
-  g_assert_true (has_label (GTK_WIDGET (mine), "Waiting for approval"));
-  g_assert_true (has_label (GTK_WIDGET (mine), "Not approved"));
-  g_assert_true (has_label (GTK_WIDGET (mine), "The head said: “Please leave out the results"));
-  g_assert_true (has_label (GTK_WIDGET (mine), "Sent today at"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (mine), "Waiting for approval"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (mine), "Not approved"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (mine), "The head said: “Please leave out the results"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (mine), "Sent today at"));
   g_assert_nonnull (find_link (GTK_WIDGET (mine), cs_test_platform_get_url (f->mastodon)));
   g_free (cs_test_screenshot (GTK_WIDGET (mine), "my-posts-states"));
 
   /* The head approves the waiting one elsewhere; the author's list follows. */
   {
-    g_autoptr(JsonObject) post = get_post (f, waiting);
+    g_autoptr(JsonObject) post = cs_api_get_post (&f->queue.api, f->queue.api.head, waiting);
     g_autofree char *path = g_strdup_printf ("/posts/%" G_GINT64_FORMAT "/approve", waiting);
     g_autofree char *body = g_strdup_printf ("{\"content_hash\":\"%s\"}",
                                              json_object_get_string_member (post, "content_hash"));
-    g_autoptr(CsApiReply) r = cs_api_request (&f->api, "POST", path, f->api.head, body);
+    g_autoptr(CsApiReply) r = cs_api_request (&f->queue.api, "POST", path, f->queue.api.head, body);
 
     g_assert_cmpuint (r->status, ==, 200);
   }
   waiting_gone.widget = GTK_WIDGET (mine);
   waiting_gone.text = "Waiting for approval";
-  cs_test_wait_for (label_gone, &waiting_gone, WAIT_MS, "the author's list to follow the approval");
-  close_window (mine);
+  cs_test_wait_for (cs_test_label_gone, &waiting_gone, WAIT_MS, "the author's list to follow the approval");
+  cs_test_close_window (mine);
 
   /* Someone who has sent nothing yet is told where their posts will be. */
-  other_staff = cs_queue_client_new (base_url, f->api.staff2);
+  other_staff = cs_queue_ui_client_new (&f->queue.api, f->queue.api.staff2);
   empty = open_my_posts (f, other_staff);
   g_assert_cmpuint (cs_my_posts_window_get_n_posts (empty), ==, 0);
-  g_assert_true (has_label (GTK_WIDGET (empty), "No Posts Yet"));
+  g_assert_true (cs_test_has_label (GTK_WIDGET (empty), "No Posts Yet"));
   g_free (cs_test_screenshot (GTK_WIDGET (empty), "my-posts-empty"));
-  close_window (empty);
+  cs_test_close_window (empty);
   g_object_unref (other_staff);
 }
 
