@@ -88,14 +88,16 @@ cmyk_row_to_bgr (const guint8 *in,
 }
 
 gboolean
-cs_image_decode_jpeg (const guint8    *data,
-                      gsize            len,
-                      CsDecodedPixels *out,
-                      GError         **error)
+cs_image_decode_jpeg (const guint8       *data,
+                      gsize               len,
+                      CsPixelsAllocFunc   alloc,
+                      gpointer            user_data,
+                      CsDecodedPixels    *out,
+                      GError            **error)
 {
   struct jpeg_decompress_struct cinfo;
   JpegError err;
-  guint8 *volatile pixels = NULL;
+  guint8 *pixels;
   guint8 *volatile row = NULL;
   gboolean cmyk, inverted;
 
@@ -107,7 +109,6 @@ cs_image_decode_jpeg (const guint8    *data,
   if (setjmp (err.jump))
     {
       jpeg_destroy_decompress (&cinfo);
-      g_free (pixels);
       g_free (row);
       return fail (error, "libjpeg", err.message);
     }
@@ -124,8 +125,7 @@ cs_image_decode_jpeg (const guint8    *data,
   out->width = cinfo.output_width;
   out->height = cinfo.output_height;
   out->channels = 3;
-  out->stride = (gsize) out->width * 3;
-  pixels = g_try_malloc (out->stride * out->height);
+  pixels = alloc (out->width, out->height, out->channels, &out->stride, user_data);
   if (pixels == NULL)
     {
       jpeg_destroy_decompress (&cinfo);
@@ -255,15 +255,17 @@ png_quiet (png_structp     png,
 }
 
 gboolean
-cs_image_decode_png (const guint8    *data,
-                     gsize            len,
-                     CsDecodedPixels *out,
-                     GError         **error)
+cs_image_decode_png (const guint8       *data,
+                     gsize               len,
+                     CsPixelsAllocFunc   alloc,
+                     gpointer            user_data,
+                     CsDecodedPixels    *out,
+                     GError            **error)
 {
   PngSource src = { data, len, 0, "" };
   png_structp png;
   png_infop info = NULL;
-  guint8 *volatile pixels = NULL;
+  guint8 *pixels;
   png_bytep *volatile rows = NULL;
   int color_type;
 
@@ -281,7 +283,6 @@ cs_image_decode_png (const guint8    *data,
   if (setjmp (png_jmpbuf (png)))
     {
       png_destroy_read_struct (&png, &info, NULL);
-      g_free (pixels);
       g_free (rows);
       return fail (error, "libpng", src.message);
     }
@@ -309,12 +310,11 @@ cs_image_decode_png (const guint8    *data,
   out->width = png_get_image_width (png, info);
   out->height = png_get_image_height (png, info);
   out->channels = png_get_channels (png, info);
-  out->stride = png_get_rowbytes (png, info);
   if (png_get_bit_depth (png, info) != 8 || out->channels < 1 || out->channels > 4 ||
-      out->stride != (gsize) out->width * out->channels)
+      png_get_rowbytes (png, info) != (gsize) out->width * out->channels)
     png_error (png, "unexpected pixel layout");
 
-  pixels = g_try_malloc (out->stride * out->height);
+  pixels = alloc (out->width, out->height, out->channels, &out->stride, user_data);
   rows = g_try_new (png_bytep, out->height);
   if (pixels == NULL || rows == NULL)
     png_error (png, "out of memory");
@@ -335,10 +335,12 @@ cs_image_decode_png (const guint8    *data,
  */
 
 gboolean
-cs_image_decode_webp (const guint8    *data,
-                      gsize            len,
-                      CsDecodedPixels *out,
-                      GError         **error)
+cs_image_decode_webp (const guint8       *data,
+                      gsize               len,
+                      CsPixelsAllocFunc   alloc,
+                      gpointer            user_data,
+                      CsDecodedPixels    *out,
+                      GError            **error)
 {
   WebPBitstreamFeatures features;
   guint8 *pixels;
@@ -353,19 +355,15 @@ cs_image_decode_webp (const guint8    *data,
   out->width = features.width;
   out->height = features.height;
   out->channels = features.has_alpha ? 4 : 3;
-  out->stride = (gsize) out->width * out->channels;
-  size = out->stride * out->height;
-  pixels = g_try_malloc (size);
+  pixels = alloc (out->width, out->height, out->channels, &out->stride, user_data);
   if (pixels == NULL)
     return fail (error, "libwebp", "out of memory");
+  size = out->stride * out->height;
 
   if ((features.has_alpha
        ? WebPDecodeBGRAInto (data, len, pixels, size, (int) out->stride)
        : WebPDecodeBGRInto (data, len, pixels, size, (int) out->stride)) == NULL)
-    {
-      g_free (pixels);
-      return fail (error, "libwebp", "the picture data is damaged");
-    }
+    return fail (error, "libwebp", "the picture data is damaged");
 
   out->pixels = pixels;
   return TRUE;

@@ -17,25 +17,41 @@ G_BEGIN_DECLS
  * 4 (BGRA, alpha not premultiplied); rows @stride bytes apart. */
 typedef struct
 {
-  guint8 *pixels;      /* g_free() */
+  guint8 *pixels;      /* the caller's, from its CsPixelsAllocFunc */
   guint   width;
   guint   height;
   guint   channels;
   gsize   stride;
 } CsDecodedPixels;
 
-gboolean cs_image_decode_jpeg        (const guint8     *data,
-                                      gsize             len,
-                                      CsDecodedPixels  *out,
-                                      GError          **error);
-gboolean cs_image_decode_png         (const guint8     *data,
-                                      gsize             len,
-                                      CsDecodedPixels  *out,
-                                      GError          **error);
-gboolean cs_image_decode_webp        (const guint8     *data,
-                                      gsize             len,
-                                      CsDecodedPixels  *out,
-                                      GError          **error);
+/* Where the decoders write: the caller's buffer for @height rows of @width
+ * pixels of @channels bytes, with the distance between rows in @stride;
+ * NULL when there is no memory for it. A twelve-megapixel photo is 36 MB:
+ * decoded straight where it is wanted, it is not copied again. */
+typedef guint8 *(*CsPixelsAllocFunc) (guint     width,
+                                      guint     height,
+                                      guint     channels,
+                                      gsize    *stride,
+                                      gpointer  user_data);
+
+gboolean cs_image_decode_jpeg        (const guint8      *data,
+                                      gsize              len,
+                                      CsPixelsAllocFunc  alloc,
+                                      gpointer           user_data,
+                                      CsDecodedPixels   *out,
+                                      GError           **error);
+gboolean cs_image_decode_png         (const guint8      *data,
+                                      gsize              len,
+                                      CsPixelsAllocFunc  alloc,
+                                      gpointer           user_data,
+                                      CsDecodedPixels   *out,
+                                      GError           **error);
+gboolean cs_image_decode_webp        (const guint8      *data,
+                                      gsize              len,
+                                      CsPixelsAllocFunc  alloc,
+                                      gpointer           user_data,
+                                      CsDecodedPixels   *out,
+                                      GError           **error);
 
 /* Baseline JPEG of 3-channel BGR pixels, with a JFIF header and nothing
  * else; @jpeg is freed with g_free(). */

@@ -421,6 +421,29 @@ orient (const cv::Mat &src,
  * ========================
  */
 
+/* The decoders write straight into a cv::Mat (given as @user_data). */
+static guint8 *
+alloc_mat (guint     width,
+           guint     height,
+           guint     channels,
+           gsize    *stride,
+           gpointer  user_data)
+{
+  cv::Mat *mat = static_cast<cv::Mat *> (user_data);
+
+  try
+    {
+      mat->create ((int) height, (int) width, CV_8UC ((int) channels));
+    }
+  catch (...)
+    {
+      return NULL;
+    }
+
+  *stride = mat->step;
+  return mat->data;
+}
+
 static gboolean
 decode_pixels (const guint8        *data,
                gsize                len,
@@ -431,6 +454,7 @@ decode_pixels (const guint8        *data,
 {
   g_autoptr(GError) local_error = NULL;
   CsDecodedPixels pixels;
+  cv::Mat decoded;
   gboolean ok;
 
   /* JPEG orientation is never applied by the decoder (the loader does it);
@@ -438,13 +462,13 @@ decode_pixels (const guint8        *data,
   switch (probe.kind)
     {
     case CsImageKind::JPEG:
-      ok = cs_image_decode_jpeg (data, len, &pixels, &local_error);
+      ok = cs_image_decode_jpeg (data, len, alloc_mat, &decoded, &pixels, &local_error);
       break;
     case CsImageKind::PNG:
-      ok = cs_image_decode_png (data, len, &pixels, &local_error);
+      ok = cs_image_decode_png (data, len, alloc_mat, &decoded, &pixels, &local_error);
       break;
     case CsImageKind::WEBP:
-      ok = cs_image_decode_webp (data, len, &pixels, &local_error);
+      ok = cs_image_decode_webp (data, len, alloc_mat, &decoded, &pixels, &local_error);
       break;
     default:
       ok = FALSE;
@@ -462,23 +486,11 @@ decode_pixels (const guint8        *data,
     {
       g_debug ("Decoded %u × %u, header said %u × %u",
                pixels.width, pixels.height, probe.width, probe.height);
-      g_free (pixels.pixels);
       set_damaged_error (error, subject);
       return FALSE;
     }
 
-  {
-    cv::Mat decoded ((int) pixels.height, (int) pixels.width, CV_8UC ((int) pixels.channels),
-                     pixels.pixels, pixels.stride);
-
-    *out = to_bgr8 (decoded);
-    /* to_bgr8() hands 3-channel pixels back as they are: copy those out of
-     * the decoder's buffer before it goes. */
-    if (out->data == pixels.pixels)
-      *out = out->clone ();
-    g_free (pixels.pixels);
-  }
-
+  *out = to_bgr8 (decoded);
   if (out->empty ())
     {
       set_damaged_error (error, subject);
