@@ -765,7 +765,10 @@ live_finished_cb (CsComposerWindow *self,
   self->shown_serial = serial;
   cs_composer_window_show_findings (self, findings);
   self->busy_usec += g_get_monotonic_time () - start;
-  gtk_label_set_label (self->status_label, "");
+  /* Setting a label, even to what it says already, lays the window out
+   * again: once the loading message has gone, leave it be. */
+  if (*gtk_label_get_label (self->status_label) != '\0')
+    gtk_label_set_label (self->status_label, "");
 }
 
 static guint
