@@ -371,6 +371,38 @@ typedef struct
   gboolean          present;
 } Expect;
 
+/* While someone types far from the limit, the counter changes when they
+ * pause; near the limit, and on crossing it, with every key. */
+static void
+test_counter_while_typing (void)
+{
+  CsComposerWindow *window = open_window ();
+  g_autofree char *near = g_strnfill (265, 'a');
+  g_autofree char *full = g_strnfill (280, 'a');
+
+  set_platforms (window, TRUE, FALSE, FALSE);
+  type_text (window, "Sports day is on Friday.");
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "256 / 280");
+
+  gtk_text_buffer_insert_at_cursor (window->buffer, "!", 1);
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "256 / 280");
+  cs_test_spin (400);
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "255 / 280");
+
+  type_text (window, near);
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "15 / 280");
+  gtk_text_buffer_insert_at_cursor (window->buffer, "b", 1);
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "14 / 280");
+
+  type_text (window, full);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
+  gtk_text_buffer_insert_at_cursor (window->buffer, "b", 1);
+  g_assert_cmpstr (gtk_inscription_get_text (window->counter_label), ==, "-1 / 280");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->counter_label), "error"));
+
+  close_window (window);
+}
+
 static gboolean
 finding_as_expected (gpointer data)
 {
@@ -1982,6 +2014,7 @@ main (int   argc,
   g_test_add_func ("/ui/composer/rows-kept-while-typing", test_rows_kept_while_typing);
   g_test_add_func ("/ui/composer/ignore-warning-only", test_ignore_warning_only);
   g_test_add_func ("/ui/composer/counter-and-limit", test_counter_and_limit);
+  g_test_add_func ("/ui/composer/counter-while-typing", test_counter_while_typing);
   g_test_add_func ("/ui/composer/roster-change-rechecks", test_roster_change_rechecks);
   g_test_add_func ("/ui/composer/bad-roster-banner", test_bad_roster_banner);
   g_test_add_func ("/ui/composer/context-menu", test_context_menu);

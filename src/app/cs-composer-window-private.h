@@ -58,6 +58,13 @@ struct _CsComposerWindow
   gboolean              loading;       /* filling the buffer from a draft */
   char                 *submit_blocker; /* why Submit is off, or NULL */
   char                 *counter_tooltip; /* each platform's count */
+  /* The counter as it is to be shown, while typing waits for a pause
+   * (see update_counter()); the length of the text last counted. */
+  char                 *counter_text;
+  char                 *counter_accessible;
+  gboolean              counter_over;
+  guint                 counter_source;
+  gsize                 counter_len;
 
   /* Photo checks. Attachment id → PhotoJob, running or waiting for a
    * worker; the jobs are owned by their tasks (or by @photo_queue). */

@@ -65,19 +65,54 @@ dup_text (CsComposerWindow *self)
   return gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);
 }
 
-/* Remaining characters on the strictest selected platform, "remaining / limit". */
+/* While someone types, far from the limit, the counter waits for a pause
+ * this long before it changes: on every key, its redraw and the line's
+ * together made one area to paint from the line down to the counter, the
+ * largest part of the main thread's time per key. */
+#define COUNTER_PAUSE_MS 150
+/* Within this many characters of the limit, either side, every key counts. */
+#define COUNTER_CLOSE 20
+
+static void
+show_counter (CsComposerWindow *self)
+{
+  g_clear_handle_id (&self->counter_source, g_source_remove);
+  gtk_inscription_set_text (self->counter_label, self->counter_text);
+  if (self->counter_over)
+    gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->counter_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->counter_accessible, -1);
+}
+
+static gboolean
+counter_pause_cb (gpointer user_data)
+{
+  CsComposerWindow *self = user_data;
+
+  self->counter_source = 0;
+  show_counter (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Remaining characters on the strictest selected platform, "remaining /
+ * limit". A key typed far from the limit (@typing, and the text one
+ * character longer or shorter) is shown at the next pause; anything else,
+ * crossing the limit included, at once. */
 static void
 update_counter (CsComposerWindow *self,
-                const char       *text)
+                const char       *text,
+                gboolean          typing)
 {
   g_autoptr(GString) tooltip = g_string_new (NULL);
-  g_autofree char *label = NULL;
-  g_autofree char *accessible = NULL;
   guint platforms = selected_platforms (self);
   CsPlatform strictest = CS_N_PLATFORMS;
   int least = G_MAXINT;
   gsize len = strlen (text);
+  gboolean one_key = (len > self->counter_len ? len - self->counter_len : self->counter_len - len) <= 4;
 
+  self->counter_len = len;
   for (CsPlatform p = 0; p < CS_N_PLATFORMS; p++)
     {
       guint used, limit;
@@ -100,41 +135,51 @@ update_counter (CsComposerWindow *self,
         }
     }
 
+  g_clear_pointer (&self->counter_text, g_free);
+  g_clear_pointer (&self->counter_accessible, g_free);
+  self->counter_over = strictest != CS_N_PLATFORMS && least < 0;
   if (strictest == CS_N_PLATFORMS)
     {
-      gtk_inscription_set_text (self->counter_label, "");
-      return;
+      self->counter_text = g_strdup ("");
+      self->counter_accessible = g_strdup ("");
+    }
+  else
+    {
+      self->counter_text = g_strdup_printf ("%d / %u", least, cs_platform_get_limit (strictest));
+      if (least < 0)
+        self->counter_accessible = g_strdup_printf (_("%d characters over the %s limit of %u"), -least,
+                                                    cs_platform_get_display_name (strictest),
+                                                    cs_platform_get_limit (strictest));
+      else
+        self->counter_accessible = g_strdup_printf (_("%d characters left of %u on %s"), least,
+                                                    cs_platform_get_limit (strictest),
+                                                    cs_platform_get_display_name (strictest));
     }
 
-  label = g_strdup_printf ("%d / %u", least, cs_platform_get_limit (strictest));
-  gtk_inscription_set_text (self->counter_label, label);
   /* Shown when asked for (query-tooltip): setting it on every key would make
    * GTK ask every tooltip again on every key. */
   g_free (self->counter_tooltip);
   self->counter_tooltip = g_string_free (g_steal_pointer (&tooltip), FALSE);
 
-  if (least < 0)
+  /* Near the limit, and on crossing it, every key is shown as it comes. */
+  if (typing && one_key && ABS (least) > COUNTER_CLOSE &&
+      self->counter_over == gtk_widget_has_css_class (GTK_WIDGET (self->counter_label), "error"))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
-      accessible = g_strdup_printf (_("%d characters over the %s limit of %u"), -least,
-                                    cs_platform_get_display_name (strictest), cs_platform_get_limit (strictest));
+      g_clear_handle_id (&self->counter_source, g_source_remove);
+      self->counter_source = g_timeout_add (COUNTER_PAUSE_MS, counter_pause_cb, self);
+      return;
     }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
-      accessible = g_strdup_printf (_("%d characters left of %u on %s"), least, cs_platform_get_limit (strictest),
-                                    cs_platform_get_display_name (strictest));
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->counter_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+
+  show_counter (self);
 }
 
 /* Counts and checks @text (taken), the buffer's text as it now is. */
 static void
 check_text (CsComposerWindow *self,
-            char             *text)
+            char             *text,
+            gboolean          typing)
 {
-  update_counter (self, text);
+  update_counter (self, text, typing);
   cs_live_check_request_take (self->live, text, selected_platforms (self));
   cs_composer_window_update_submit (self);
 }
@@ -142,7 +187,7 @@ check_text (CsComposerWindow *self,
 void
 cs_composer_window_recheck (CsComposerWindow *self)
 {
-  check_text (self, dup_text (self));
+  check_text (self, dup_text (self), FALSE);
 }
 
 gboolean
@@ -724,7 +769,7 @@ buffer_changed_cb (CsComposerWindow *self)
 
   text = dup_text (self);
   cs_draft_set_text (self->draft, text);
-  check_text (self, g_steal_pointer (&text));
+  check_text (self, g_steal_pointer (&text), TRUE);
 
   self->busy_usec += g_get_monotonic_time () - start;
 }
@@ -1176,6 +1221,7 @@ cs_composer_window_dispose (GObject *object)
   if (self->autosave_source != 0 && self->store != NULL && self->draft != NULL)
     save_now (self);
   g_clear_handle_id (&self->autosave_source, g_source_remove);
+  g_clear_handle_id (&self->counter_source, g_source_remove);
   /* Checks still running finish on their own; their results are dropped. */
   if (self->photo_jobs != NULL)
     forget_photo_jobs (self);
@@ -1212,6 +1258,8 @@ cs_composer_window_finalize (GObject *object)
   g_clear_pointer (&self->sending, g_hash_table_unref);
   g_clear_pointer (&self->told_waiting, g_hash_table_unref);
   g_clear_pointer (&self->counter_tooltip, g_free);
+  g_clear_pointer (&self->counter_text, g_free);
+  g_clear_pointer (&self->counter_accessible, g_free);
   g_clear_object (&self->analyser);
   g_clear_pointer (&self->photo_jobs, g_hash_table_unref);
   g_clear_pointer (&self->photo_errors, g_hash_table_unref);
