@@ -86,6 +86,7 @@ struct _Account
   GtkWidget           *remove_button;
   gboolean             exists;
   gboolean             busy;
+  gboolean             removing;  /* what the request under way does */
 };
 
 struct _CsAccountsPage
@@ -327,50 +328,45 @@ mark_named_fields (Account    *account,
     }
 }
 
-/* What saving and removing do with the queue's answer: @accounts as they
- * now are, or NULL and @error, whose words may name fields to @mark.
- * Returns whether the change was made. */
-static gboolean
-take_answer (Account    *account,
-             JsonArray  *accounts,
-             GError     *error,
-             gboolean    mark)
-{
-  /* Cancelled when the page goes, so @account may be gone too. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return FALSE;
-
-  account->busy = FALSE;
-  sync_buttons (account);
-  if (accounts == NULL)
-    {
-      /* The queue's own words name the field that is missing or wrong. */
-      set_problem (account, error->message);
-      if (mark)
-        mark_named_fields (account, error->message);
-      return FALSE;
-    }
-
-  show_accounts (account->page, accounts, account);
-  clear_secrets (account);
-  return TRUE;
-}
-
+/* The queue's answer to saving or removing (@account->removing): the
+ * accounts as they now are, or an error whose words may name the fields
+ * that are missing or wrong. */
 static void
-saved_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+answered_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) accounts = cs_queue_client_accounts_finish (CS_QUEUE_CLIENT (source), result, &error);
   Account *account = user_data;
   g_autofree char *toast = NULL;
 
-  if (!take_answer (account, accounts, error, TRUE))
+  /* Cancelled when the page goes, so @account may be gone too. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* TRANSLATORS: %s is an account, as in “Mastodon is set up”. */
-  toast = g_strdup_printf (_("%s is set up"), _(account->platform->title));
+  account->busy = FALSE;
+  sync_buttons (account);
+  if (accounts == NULL)
+    {
+      set_problem (account, error->message);
+      if (!account->removing)
+        mark_named_fields (account, error->message);
+      return;
+    }
+
+  show_accounts (account->page, accounts, account);
+  clear_secrets (account);
+  if (account->removing)
+    {
+      /* TRANSLATORS: %s is an account, as in “Mastodon was removed”. */
+      toast = g_strdup_printf (_("%s was removed"), _(account->platform->title));
+    }
+  else
+    {
+      /* TRANSLATORS: %s is an account, as in “Mastodon is set up”. */
+      toast = g_strdup_printf (_("%s is set up"), _(account->platform->title));
+    }
   add_toast (account->page, toast);
 }
 
@@ -416,30 +412,13 @@ save_cb (Account *account)
     }
 
   account->busy = TRUE;
+  account->removing = FALSE;
   sync_buttons (account);
   cs_queue_client_set_account_async (self->client, account->platform->id, settings, secrets,
-                                     self->cancellable, saved_cb, account);
+                                     self->cancellable, answered_cb, account);
 }
 
 /* Removing */
-
-static void
-removed_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) accounts = cs_queue_client_accounts_finish (CS_QUEUE_CLIENT (source), result, &error);
-  Account *account = user_data;
-  g_autofree char *toast = NULL;
-
-  if (!take_answer (account, accounts, error, FALSE))
-    return;
-
-  /* TRANSLATORS: %s is an account, as in “Mastodon was removed”. */
-  toast = g_strdup_printf (_("%s was removed"), _(account->platform->title));
-  add_toast (account->page, toast);
-}
 
 static void
 remove_response_cb (CsAccountsPage   *self,
@@ -458,9 +437,10 @@ remove_response_cb (CsAccountsPage   *self,
 
   set_problem (account, NULL);
   account->busy = TRUE;
+  account->removing = TRUE;
   sync_buttons (account);
   cs_queue_client_remove_account_async (self->client, account->platform->id, self->cancellable,
-                                        removed_cb, account);
+                                        answered_cb, account);
 }
 
 static void
