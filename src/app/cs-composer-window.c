@@ -385,7 +385,7 @@ photo_worker (gpointer data)
   /* Linux gives each thread its own niceness. This thread is the check's
    * alone, so the niceness goes with it rather than staying on a shared
    * pool thread; threads the detector starts from here inherit it. */
-  cs_thread_set_niceness (CS_BACKGROUND_NICENESS);
+  cs_thread_set_background ();
 
   analysis = cs_photo_analyser_analyse (job->analyser, job->file, job->people, job->cancellable, &error);
   if (analysis == NULL)

@@ -137,7 +137,7 @@ worker_thread (gpointer data)
                                                        (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(CsChecker) known_for = NULL;
 
-  cs_thread_set_niceness (CS_BACKGROUND_NICENESS);
+  cs_thread_set_background ();
 
   g_mutex_lock (&self->lock);
   for (;;)

@@ -305,7 +305,7 @@ load_spelling_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   CsSpelling *spelling;
 
-  cs_thread_set_niceness (CS_BACKGROUND_NICENESS);
+  cs_thread_set_background ();
   spelling = cs_spelling_new ("en_GB", &error);
 
   /* Without a dictionary the checks still run, without spelling. */

@@ -15,6 +15,6 @@ G_BEGIN_DECLS
  * waiting by a check, a photo or a dictionary being read. */
 #define CS_BACKGROUND_NICENESS 10
 
-int cs_thread_set_niceness (int niceness);
+void cs_thread_set_background (void);
 
 G_END_DECLS

@@ -152,14 +152,12 @@ cs_image_decode_jpeg (const guint8       *data,
   return TRUE;
 }
 
-gboolean
+GBytes *
 cs_image_encode_jpeg_pixels (const guint8  *bgr,
                              guint          width,
                              guint          height,
                              gsize          stride,
                              int            quality,
-                             guint8       **jpeg,
-                             gsize         *jpeg_len,
                              GError       **error)
 {
   struct jpeg_compress_struct cinfo;
@@ -176,7 +174,8 @@ cs_image_encode_jpeg_pixels (const guint8  *bgr,
     {
       jpeg_destroy_compress (&cinfo);
       free (buffer);
-      return fail (error, "libjpeg", err.message);
+      fail (error, "libjpeg", err.message);
+      return NULL;
     }
 
   jpeg_create_compress (&cinfo);
@@ -203,12 +202,8 @@ cs_image_encode_jpeg_pixels (const guint8  *bgr,
   jpeg_finish_compress (&cinfo);
   jpeg_destroy_compress (&cinfo);
 
-  /* libjpeg's buffer comes from malloc(); the caller frees with g_free(). */
-  *jpeg = g_memdup2 (buffer, size);
-  *jpeg_len = size;
-  free (buffer);
-
-  return TRUE;
+  /* libjpeg's own buffer, handed on rather than copied: it came from malloc(). */
+  return g_bytes_new_with_free_func (buffer, size, free, buffer);
 }
 
 /* PNG

@@ -54,14 +54,12 @@ gboolean cs_image_decode_webp        (const guint8      *data,
                                       GError           **error);
 
 /* Baseline JPEG of 3-channel BGR pixels, with a JFIF header and nothing
- * else; @jpeg is freed with g_free(). */
-gboolean cs_image_encode_jpeg_pixels (const guint8     *bgr,
-                                      guint             width,
-                                      guint             height,
-                                      gsize             stride,
-                                      int               quality,
-                                      guint8          **jpeg,
-                                      gsize            *jpeg_len,
-                                      GError          **error);
+ * else; NULL with @error set when libjpeg fails. */
+GBytes  *cs_image_encode_jpeg_pixels (const guint8      *bgr,
+                                      guint              width,
+                                      guint              height,
+                                      gsize              stride,
+                                      int                quality,
+                                      GError           **error);
 
 G_END_DECLS

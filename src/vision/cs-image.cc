@@ -279,8 +279,7 @@ cs_image_encode_jpeg (const CsImage  *image,
                       GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
-  guint8 *jpeg = NULL;
-  gsize len = 0;
+  g_autoptr(GBytes) jpeg = NULL;
 
   g_return_val_if_fail (image != NULL, NULL);
   g_return_val_if_fail (quality >= 1 && quality <= 100, NULL);
@@ -288,8 +287,9 @@ cs_image_encode_jpeg (const CsImage  *image,
 
   /* Baseline, not progressive: every site that re-processes uploads reads
    * it, and it is what the segment check below expects. */
-  if (!cs_image_encode_jpeg_pixels (image->data, (guint) image->width, (guint) image->height, image->stride,
-                                    quality, &jpeg, &len, &local_error))
+  jpeg = cs_image_encode_jpeg_pixels (image->data, (guint) image->width, (guint) image->height, image->stride,
+                                      quality, &local_error);
+  if (jpeg == NULL)
     {
       g_debug ("JPEG encoding failed: %s", local_error->message);
       g_set_error_literal (error, CS_IMAGE_ERROR, CS_IMAGE_ERROR_FAILED,
@@ -298,16 +298,15 @@ cs_image_encode_jpeg (const CsImage  *image,
       return NULL;
     }
 
-  if (!jpeg_holds_only_pixels (jpeg, len))
+  if (!jpeg_holds_only_pixels ((const guint8 *) g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg)))
     {
-      g_free (jpeg);
       g_set_error_literal (error, CS_IMAGE_ERROR, CS_IMAGE_ERROR_FAILED,
                            "The photo could not be prepared for sending: the JPEG encoder "
                            "wrote something other than the picture. Please report this problem.");
       return NULL;
     }
 
-  return g_bytes_new_take (jpeg, len);
+  return (GBytes *) g_steal_pointer (&jpeg);
 }
 
 gboolean
